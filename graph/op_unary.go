@@ -1,0 +1,112 @@
+package graph
+
+import (
+	"fmt"
+
+	"github.com/chewxy/hm"
+	"github.com/pkg/errors"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// elemFunc is an element-wise function and its derivative, both in float64; float32
+// data is widened, computed and rounded once, so a float32 result is the correctly
+// rounded value of the float64 one.
+type elemFunc struct {
+	name string
+	f    func(x float64) float64
+	df   func(x float64) float64
+}
+
+// unaryOp applies an elemFunc element by element. Its gradient is derivOp.
+type unaryOp struct {
+	opBase
+	fn elemFunc
+}
+
+// derivOp computes grad * f'(x) for the inputs (x, grad). It is not differentiable.
+type derivOp struct {
+	opBase
+	noDiff
+	fn elemFunc
+}
+
+// applyElem adds fn(x) to x's graph.
+func applyElem(fn elemFunc, x *G.Node) (*G.Node, error) {
+	op := unaryOp{opBase{name: fn.name, arity: 1}, fn}
+	n, err := G.ApplyOp(op, x)
+	return n, errors.Wrap(err, fn.name)
+}
+
+func (o unaryOp) Type() hm.Type                                     { return o.sameTypeFn() }
+func (o unaryOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) { return o.firstShape(in...) }
+func (o unaryOp) Do(in ...G.Value) (G.Value, error)                 { return o.UsePreallocDo(nil, in...) }
+func (o unaryOp) DiffWRT(int) []bool                                { return []bool{true} }
+
+func (o unaryOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	args, err := denseArgs(o.name, 1, in)
+	if err != nil {
+		return nil, err
+	}
+	x := args[0]
+	out := outputLike(prealloc, x.Dtype(), x.Shape())
+	switch xs := x.Data().(type) {
+	case []float32:
+		ys := out.Data().([]float32)
+		for i, v := range xs {
+			ys[i] = float32(o.fn.f(float64(v)))
+		}
+	case []float64:
+		ys := out.Data().([]float64)
+		for i, v := range xs {
+			ys[i] = o.fn.f(v)
+		}
+	default:
+		return nil, checkFloat(o.name, x.Dtype())
+	}
+	return out, nil
+}
+
+func (o unaryOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	d := derivOp{opBase{name: "d" + o.fn.name, arity: 2}, noDiff{}, o.fn}
+	n, err := G.ApplyOp(d, inputs[0], grad)
+	if err != nil {
+		return nil, errors.Wrapf(err, "gradient of %s", o.fn.name)
+	}
+	return G.Nodes{n}, nil
+}
+
+func (o derivOp) Type() hm.Type                                     { return o.sameTypeFn() }
+func (o derivOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) { return o.firstShape(in...) }
+func (o derivOp) Do(in ...G.Value) (G.Value, error)                 { return o.UsePreallocDo(nil, in...) }
+
+func (o derivOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+	args, err := denseArgs(o.name, 2, in)
+	if err != nil {
+		return nil, err
+	}
+	x, g := args[0], args[1]
+	if x.Dtype() != g.Dtype() || x.Shape().TotalSize() != g.Shape().TotalSize() {
+		return nil, errors.Errorf("%s: input %v %v and gradient %v %v differ", o.name, x.Dtype(), x.Shape(), g.Dtype(), g.Shape())
+	}
+	out := outputLike(prealloc, x.Dtype(), x.Shape())
+	switch xs := x.Data().(type) {
+	case []float32:
+		gs, ys := g.Data().([]float32), out.Data().([]float32)
+		for i, v := range xs {
+			ys[i] = float32(float64(gs[i]) * o.fn.df(float64(v)))
+		}
+	case []float64:
+		gs, ys := g.Data().([]float64), out.Data().([]float64)
+		for i, v := range xs {
+			ys[i] = gs[i] * o.fn.df(v)
+		}
+	default:
+		return nil, checkFloat(o.name, x.Dtype())
+	}
+	return out, nil
+}
+
+// withParam names an elemFunc with its parameter, so that ops of different
+// parameters hash differently (Gorgonia merges nodes of equal hash).
+func withParam(name string, p float64) string { return fmt.Sprintf("%s(%g)", name, p) }

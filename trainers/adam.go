@@ -1,0 +1,87 @@
+package trainers
+
+import (
+	"math"
+
+	"github.com/gokeras/gokeras/graph"
+	"gorgonia.org/tensor"
+)
+
+type adam struct {
+	baseOpt
+	decoupled bool
+}
+
+// Adam returns the Adam optimizer with learning rate lr (Keras' default is 0.001).
+// Options: Beta1 (0.9), Beta2 (0.999), Epsilon (1e-7), AMSGrad (off), WeightDecay
+// (coupled L2, as PyTorch's Adam; default 0), and the clipping and schedule options.
+// The update is PyTorch's: w -= lr/(1-β1ᵗ) · m / (sqrt(v)/sqrt(1-β2ᵗ) + ε), with v
+// replaced by its running maximum under AMSGrad. The update is done in place, with
+// no allocation after the first step (Gorgonia's Adam copies every parameter).
+func Adam(lr float64, opts ...OptimizerOption) Optimizer {
+	return &adam{baseOpt: newBase("adam", lr, 3, []string{"beta1", "beta2", "epsilon", "amsgrad", "weight_decay"}, opts)}
+}
+
+// AdamW returns Adam with decoupled weight decay (Loshchilov & Hutter): before each
+// Adam update, w -= lr·wd·w. WeightDecay defaults to 0.004 (Keras' AdamW); it takes
+// the same options as Adam. Unlike Gorgonia's AdamW, the decay is written to the
+// weights.
+func AdamW(lr float64, opts ...OptimizerOption) Optimizer {
+	o := &adam{baseOpt: newBase("adamw", lr, 3, []string{"beta1", "beta2", "epsilon", "amsgrad", "weight_decay"}, opts), decoupled: true}
+	if !o.cfg.set["weight_decay"] {
+		o.cfg.weightDecay = 0.004
+	}
+	return o
+}
+
+func (o *adam) Step(params []*graph.Param, grads []*tensor.Dense) error {
+	if err := o.prepare(params, grads, 0); err != nil {
+		return err
+	}
+	lr, c := o.LearningRate(), o.cfg
+	t := float64(o.iter + 1)
+	k := adamConsts{
+		stepSize:  lr / (1 - math.Pow(c.beta1, t)),
+		sqrtBC2:   math.Sqrt(1 - math.Pow(c.beta2, t)),
+		decay:     1 - lr*c.weightDecay,
+		coupledWD: c.weightDecay,
+	}
+	if o.decoupled {
+		k.coupledWD = 0
+	} else {
+		k.decay = 1
+	}
+	for i, p := range params {
+		step(p, grads[i],
+			func(w, g []float32) {
+				adamKernel(w, g, slot[float32](&o.baseOpt, i, 0), slot[float32](&o.baseOpt, i, 1), slot[float32](&o.baseOpt, i, 2), c, k)
+			},
+			func(w, g []float64) {
+				adamKernel(w, g, slot[float64](&o.baseOpt, i, 0), slot[float64](&o.baseOpt, i, 1), slot[float64](&o.baseOpt, i, 2), c, k)
+			})
+	}
+	o.iter++
+	return nil
+}
+
+type adamConsts struct {
+	stepSize, sqrtBC2, decay, coupledWD float64
+}
+
+func adamKernel[T float](w, g, m, v, vmax []T, c optConfig, k adamConsts) {
+	b1, b2 := T(c.beta1), T(c.beta2)
+	eps, step, bc2, decay, wd := T(c.eps), T(k.stepSize), T(k.sqrtBC2), T(k.decay), T(k.coupledWD)
+	for i := range w {
+		gi := g[i] + wd*w[i]
+		m[i] = b1*m[i] + (1-b1)*gi
+		v[i] = b2*v[i] + (1-b2)*gi*gi
+		vi := v[i]
+		if c.amsgrad {
+			if vi > vmax[i] {
+				vmax[i] = vi
+			}
+			vi = vmax[i]
+		}
+		w[i] = w[i]*decay - step*m[i]/(T(math.Sqrt(float64(vi)))/bc2+eps)
+	}
+}
