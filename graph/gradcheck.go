@@ -36,6 +36,14 @@ func (c GradCheck) String() string {
 // batch size equal to the first dimension of the first input; random feeds (dropout
 // masks) are drawn once from a fixed seed and kept for every evaluation.
 func CheckGradient(build BuildFunc, inputs []*tensor.Dense, eps float64) (GradCheck, error) {
+	return CheckGradientParams(build, inputs, nil, eps)
+}
+
+// CheckGradientParams is CheckGradient that also checks the gradient with respect
+// to params: float64 parameters that build binds with Graph.Param (a layer's
+// weights). Their values are perturbed in place and restored. Params are numbered
+// after the inputs in the result.
+func CheckGradientParams(build BuildFunc, inputs []*tensor.Dense, params []*Param, eps float64) (GradCheck, error) {
 	var res GradCheck
 	if len(inputs) == 0 {
 		return res, errors.New("gradient check: no inputs")
@@ -77,6 +85,17 @@ func CheckGradient(build BuildFunc, inputs []*tensor.Dense, eps float64) (GradCh
 		if cost, err = SumAll(prod); err != nil {
 			return res, err
 		}
+	}
+	for i, p := range params {
+		n, ok := g.ParamNode(p)
+		if !ok {
+			return res, errors.Errorf("gradient check: param %d (%s) is not used by the expression", i, p.Name)
+		}
+		if p.Value.Dtype() != tensor.Float64 {
+			return res, errors.Errorf("gradient check: param %s is %v, want float64", p.Name, p.Value.Dtype())
+		}
+		nodes = append(nodes, n)
+		vals = append(vals, p.Value)
 	}
 	grads, err := G.Grad(cost, nodes...)
 	if err != nil {

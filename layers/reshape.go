@@ -64,12 +64,12 @@ func (l *ReshapeLayer) Build(_ BuildContext, in []int) ([]int, error) {
 	}
 	if unknown >= 0 {
 		if size%known != 0 {
-			return nil, errors.Errorf("Reshape: cannot reshape %v (%d elements) to %v", in, size, l.target)
+			return nil, errors.Errorf("Reshape: cannot reshape %s (%d elements) to %s", fmtShape(in), size, fmtShape(l.target))
 		}
 		out[unknown] = size / known
 	}
 	if prod(out) != size {
-		return nil, errors.Errorf("Reshape: cannot reshape %v (%d elements) to %v (%d elements)", in, size, l.target, prod(out))
+		return nil, errors.Errorf("Reshape: cannot reshape %s (%d elements) to %s (%d elements)", fmtShape(in), size, fmtShape(l.target), prod(out))
 	}
 	l.out = out
 	return append([]int(nil), out...), nil
