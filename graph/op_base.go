@@ -93,3 +93,11 @@ func (noDiff) DiffWRT(n int) []bool { return make([]bool, n) }
 func (noDiff) SymDiff(G.Nodes, *G.Node, *G.Node) (G.Nodes, error) {
 	return nil, errors.New("op is not differentiable")
 }
+
+// recoverOp turns a panic inside Gorgonia (it panics on some shape errors) into an
+// error, so that none escapes this package.
+func recoverOp(err *error, name string) {
+	if r := recover(); r != nil {
+		*err = errors.Errorf("%s: %v", name, r)
+	}
+}

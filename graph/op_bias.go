@@ -26,13 +26,14 @@ type colSumOp struct {
 }
 
 // AddBias returns x + b, x of shape (..., C) and b of shape (C).
-func AddBias(x, b *G.Node) (*G.Node, error) {
+func AddBias(x, b *G.Node) (n *G.Node, err error) {
+	defer recoverOp(&err, "add bias")
 	xs, bs := x.Shape(), b.Shape()
 	if bs.Dims() != 1 || xs.Dims() < 1 || xs[xs.Dims()-1] != bs[0] {
 		return nil, errors.Errorf("add bias: bias shape %v does not fit input shape %v (want the last axis)", bs, xs)
 	}
 	op := biasOp{opBase{name: fmt.Sprintf("add_bias%d", xs.Dims()), arity: 2}, xs.Dims()}
-	n, err := G.ApplyOp(op, x, b)
+	n, err = G.ApplyOp(op, x, b)
 	return n, errors.Wrap(err, "add bias")
 }
 

@@ -21,13 +21,14 @@ type oneHotOp struct {
 // OneHot returns the one-hot encoding (B, classes) of the integer class ids held in
 // labels, of shape (B) or (B, 1). An id that is not an integer in [0, classes) makes
 // the run fail with an error naming the row and the value.
-func OneHot(labels *G.Node, classes int) (*G.Node, error) {
+func OneHot(labels *G.Node, classes int) (n *G.Node, err error) {
+	defer recoverOp(&err, "one-hot")
 	s := labels.Shape()
 	if classes < 1 || s.Dims() < 1 || s.Dims() > 2 || (s.Dims() == 2 && s[1] != 1) {
 		return nil, errors.Errorf("one-hot: labels of shape %v (want (batch) or (batch, 1)) and %d classes", s, classes)
 	}
 	op := oneHotOp{opBase{name: fmt.Sprintf("one_hot(%d,%d)", classes, s.Dims()), arity: 1}, noDiff{}, classes, s.Dims()}
-	n, err := G.ApplyOp(op, labels)
+	n, err = G.ApplyOp(op, labels)
 	return n, errors.Wrap(err, "one-hot")
 }
 

@@ -38,15 +38,17 @@ func newRowOp(k rowKind) rowOp {
 }
 
 // Softmax is exp(x) / sum(exp(x)) over the last axis, stable for any logits.
-func Softmax(x *G.Node) (*G.Node, error) {
-	n, err := G.ApplyOp(newRowOp(rowSoftmax), x)
+func Softmax(x *G.Node) (n *G.Node, err error) {
+	defer recoverOp(&err, "softmax")
+	n, err = G.ApplyOp(newRowOp(rowSoftmax), x)
 	return n, errors.Wrap(err, "softmax")
 }
 
 // LogSoftmax is x - log(sum(exp(x))) over the last axis, stable for any logits
 // (rows whose logits differ by 1000 stay finite in float32).
-func LogSoftmax(x *G.Node) (*G.Node, error) {
-	n, err := G.ApplyOp(newRowOp(rowLogSoftmax), x)
+func LogSoftmax(x *G.Node) (n *G.Node, err error) {
+	defer recoverOp(&err, "log_softmax")
+	n, err = G.ApplyOp(newRowOp(rowLogSoftmax), x)
 	return n, errors.Wrap(err, "log_softmax")
 }
 

@@ -32,9 +32,10 @@ type derivOp struct {
 }
 
 // applyElem adds fn(x) to x's graph.
-func applyElem(fn elemFunc, x *G.Node) (*G.Node, error) {
+func applyElem(fn elemFunc, x *G.Node) (n *G.Node, err error) {
+	defer recoverOp(&err, fn.name)
 	op := unaryOp{opBase{name: fn.name, arity: 1}, fn}
-	n, err := G.ApplyOp(op, x)
+	n, err = G.ApplyOp(op, x)
 	return n, errors.Wrap(err, fn.name)
 }
 
