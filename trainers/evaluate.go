@@ -53,7 +53,7 @@ func (t *Trainer) evaluate(ctx context.Context, ds datasets.Dataset, batch int) 
 		if err := ds.Gather(idx, p.x, p.y); err != nil {
 			return nil, errors.Wrap(err, "evaluate: gather batch")
 		}
-		if err := p.run(t.rng); err != nil {
+		if err := p.run(nil); err != nil {
 			return nil, errors.Wrap(err, "evaluate")
 		}
 		loss, err := p.lossValue()

@@ -109,7 +109,8 @@ func (t *Trainer) splitValidation(ds datasets.Dataset, c fitConfig) (train, val 
 // trainEpoch runs one epoch of steps and returns its logs: the loss and metrics
 // averaged over every example of the epoch.
 func (t *Trainer) trainEpoch(ctx context.Context, ds datasets.Dataset, c fitConfig, epoch int, cbs []Callback) (Logs, error) {
-	batches, err := datasets.Batches(ds.Len(), c.batch, c.shuffle, t.rng)
+	rng := epochRand(t.seed, epoch)
+	batches, err := datasets.Batches(ds.Len(), c.batch, c.shuffle, rng)
 	if err != nil {
 		return nil, errors.Wrap(err, "fit")
 	}
@@ -132,7 +133,7 @@ func (t *Trainer) trainEpoch(ctx context.Context, ds datasets.Dataset, c fitConf
 		if err := ds.Gather(idx, p.x, p.y); err != nil {
 			return nil, errors.Wrap(err, "fit: gather batch")
 		}
-		if err := p.run(t.rng); err != nil {
+		if err := p.run(rng); err != nil {
 			return nil, errors.Wrapf(err, "fit: epoch %d batch %d", epoch, b)
 		}
 		loss, err := p.lossValue()

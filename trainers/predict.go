@@ -37,7 +37,7 @@ func (t *Trainer) Predict(x *tensor.Dense, opts ...FitOption) (*tensor.Dense, er
 			return nil, errors.Wrapf(err, "predict: compile the program for batch %d", b)
 		}
 		copyFloats(p.x, 0, x, start*per, b*per)
-		if err := p.run(t.rng); err != nil {
+		if err := p.run(nil); err != nil {
 			return nil, errors.Wrap(err, "predict")
 		}
 		copyFloats(out, start*outPer, p.output(), 0, b*outPer)

@@ -124,7 +124,7 @@ func (p *program) addGradients(g *graph.Graph, loss *G.Node, params []*graph.Par
 // run executes the program once; feeds (dropout masks) are drawn from rng.
 func (p *program) run(rng *rand.Rand) (err error) {
 	defer recoverTo(&err, "run")
-	if p.g.HasFeeds() {
+	if p.g.HasFeeds() && rng != nil {
 		p.g.FillFeeds(rng)
 	}
 	err = p.vm.RunAll()

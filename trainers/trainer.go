@@ -21,7 +21,6 @@ type Trainer struct {
 	loss     graph.LossFunc
 	metrics  []string
 	seed     int64
-	rng      *rand.Rand
 	out      io.Writer
 	programs map[programKey]*program
 	stop     bool
@@ -128,7 +127,7 @@ func New(model layers.Model, opts ...Option) (*Trainer, error) {
 	}
 	return &Trainer{
 		model: model, opt: c.opt, lossName: c.loss, loss: loss, metrics: c.metrics,
-		seed: c.seed, rng: rand.New(rand.NewSource(c.seed)), out: c.out,
+		seed: c.seed, out: c.out,
 		programs: map[programKey]*program{},
 	}, nil
 }
@@ -145,6 +144,20 @@ func checkOptimizer(o Optimizer) error {
 func (o *baseOpt) configErr() error { return o.err }
 
 func isSparse(loss string) bool { return loss == "sparse_categorical_crossentropy" }
+
+// epochRand is the random source of one epoch (shuffling and dropout masks),
+// derived from the seed and the epoch alone, so that training resumed at an epoch
+// draws exactly what uninterrupted training would have.
+func epochRand(seed int64, epoch int) *rand.Rand {
+	// splitmix64 of (seed, epoch) spreads nearby seeds and epochs apart.
+	z := uint64(seed) + uint64(epoch+1)*0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return rand.New(rand.NewSource(int64(z ^ (z >> 31))))
+}
+
+// Seed is the trainer's seed (WithSeed).
+func (t *Trainer) Seed() int64 { return t.seed }
 
 // Model returns the trained model.
 func (t *Trainer) Model() layers.Model { return t.model }
