@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand"
 	"strings"
@@ -21,6 +22,8 @@ type Sequential struct {
 	dtype  tensor.Dtype
 	in     []int
 	shapes [][]int // output shape of each layer
+	// attachments are JSON values saved with the model (scalers, vocabularies).
+	attachments map[string]json.RawMessage
 }
 
 // NewSequential returns a model made of the given layers, in order. Nothing is

@@ -1,0 +1,162 @@
+package layers
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/gokeras/gokeras/graph"
+	"github.com/pkg/errors"
+)
+
+// LayerConfig is a layer's architecture as a model file stores it, like Keras'
+// get_config: the class, the name, and the settings needed to rebuild the layer.
+type LayerConfig struct {
+	Class  string                 `json:"class_name"`
+	Name   string                 `json:"name"`
+	Config map[string]interface{} `json:"config"`
+}
+
+// Configurable is a layer that can be saved. Every layer of this package is; a
+// custom layer must implement it (and be given to Load with WithCustomLayer) to be
+// saved and loaded.
+type Configurable interface {
+	Config() LayerConfig
+}
+
+// LayerFactory rebuilds a layer from its configuration, for WithCustomLayer.
+type LayerFactory func(c LayerConfig) (Layer, error)
+
+// Config returns the input shape.
+func (l *InputLayer) Config() LayerConfig {
+	return LayerConfig{"InputLayer", l.Name(), map[string]interface{}{"shape": l.shape}}
+}
+
+// Config returns units, activation, bias, initializer names and the regularizer.
+func (l *DenseLayer) Config() LayerConfig {
+	return LayerConfig{"Dense", l.Name(), map[string]interface{}{
+		"units": l.units, "activation": orLinear(l.activation), "use_bias": l.cfg.useBias,
+		"kernel_initializer": orCustom(l.cfg.kernelInitName), "bias_initializer": orCustom(l.cfg.biasInitName),
+		"kernel_regularizer": map[string]float64{"l1": l.cfg.kernelRegularizer.L1, "l2": l.cfg.kernelRegularizer.L2},
+	}}
+}
+
+// Config returns the activation name.
+func (l *ActivationLayer) Config() LayerConfig {
+	return LayerConfig{"Activation", l.Name(), map[string]interface{}{"activation": orLinear(l.activation)}}
+}
+
+// Config returns the rate.
+func (l *DropoutLayer) Config() LayerConfig {
+	return LayerConfig{"Dropout", l.Name(), map[string]interface{}{"rate": l.rate}}
+}
+
+// Config returns the target shape (none for Flatten).
+func (l *ReshapeLayer) Config() LayerConfig {
+	c := map[string]interface{}{}
+	if l.target != nil {
+		c["target_shape"] = l.target
+	}
+	return LayerConfig{l.kind, l.Name(), c}
+}
+
+func orLinear(s string) string {
+	if s == "" {
+		return "linear"
+	}
+	return s
+}
+
+// orCustom names an initializer given as a value: its weights are in the file, so
+// the name only documents it.
+func orCustom(s string) string {
+	if s == "" {
+		return "custom"
+	}
+	return s
+}
+
+// builtinLayer rebuilds a layer of this package from its configuration.
+func builtinLayer(c LayerConfig) (Layer, error) {
+	r := cfgReader{c: c}
+	name := WithName(c.Name)
+	var l Layer
+	switch c.Class {
+	case "InputLayer":
+		l = Input(r.ints("shape")...)
+	case "Dense":
+		opts := []Option{name, WithActivation(r.str("activation")), WithBias(r.boolean("use_bias"))}
+		if k := r.str("kernel_initializer"); k != "custom" {
+			opts = append(opts, WithKernelInitializerName(k))
+		}
+		var reg map[string]float64
+		r.decode("kernel_regularizer", &reg)
+		if reg["l1"] != 0 || reg["l2"] != 0 {
+			opts = append(opts, WithKernelRegularizer(graph.Regularizer{L1: reg["l1"], L2: reg["l2"]}))
+		}
+		l = Dense(r.integer("units"), opts...)
+	case "Activation":
+		l = Activation(r.str("activation"), name)
+	case "Dropout":
+		l = Dropout(r.float("rate"), name)
+	case "Flatten":
+		l = Flatten(name)
+	case "Reshape":
+		l = Reshape(r.ints("target_shape"), name)
+	default:
+		return nil, nil
+	}
+	if r.err != nil {
+		return nil, errors.Wrapf(r.err, "layer %q (%s)", c.Name, c.Class)
+	}
+	if in, ok := l.(*InputLayer); ok {
+		in.SetName(c.Name)
+	}
+	return l, nil
+}
+
+// BuiltinLayerClasses lists the classes Load knows without WithCustomLayer.
+func BuiltinLayerClasses() []string {
+	names := []string{"Activation", "Dense", "Dropout", "Flatten", "InputLayer", "Reshape"}
+	sort.Strings(names)
+	return names
+}
+
+// cfgReader reads typed settings from a decoded JSON config, keeping the first
+// error (a missing key or a wrong type), so that callers check once.
+type cfgReader struct {
+	c   LayerConfig
+	err error
+}
+
+func (r *cfgReader) decode(key string, into interface{}) {
+	if r.err != nil {
+		return
+	}
+	v, ok := r.c.Config[key]
+	if !ok {
+		r.err = errors.Errorf("config has no %q", key)
+		return
+	}
+	b, err := json.Marshal(v)
+	if err == nil {
+		err = json.Unmarshal(b, into)
+	}
+	if err != nil {
+		r.err = errors.Wrapf(err, "config %q", key)
+	}
+}
+
+func (r *cfgReader) str(key string) (s string)    { r.decode(key, &s); return }
+func (r *cfgReader) boolean(key string) (b bool)  { r.decode(key, &b); return }
+func (r *cfgReader) float(key string) (f float64) { r.decode(key, &f); return }
+func (r *cfgReader) integer(key string) (i int)   { r.decode(key, &i); return }
+func (r *cfgReader) ints(key string) (v []int)    { r.decode(key, &v); return }
+func knownClasses(custom map[string]LayerFactory) string {
+	names := BuiltinLayerClasses()
+	for k := range custom {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
