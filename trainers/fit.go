@@ -72,6 +72,7 @@ func (t *Trainer) FitDataset(ctx context.Context, ds datasets.Dataset, opts ...F
 				logs["val_"+k] = v
 			}
 		}
+		t.epoch = epoch + 1
 		for _, cb := range cbs {
 			if err := cb.OnEpochEnd(t, epoch, logs); err != nil {
 				return hist, errors.Wrap(err, "fit: callback")

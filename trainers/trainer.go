@@ -25,6 +25,7 @@ type Trainer struct {
 	programs map[programKey]*program
 	stop     bool
 	fit      fitState
+	epoch    int // epochs completed
 }
 
 // fitState describes the Fit in progress, for callbacks.

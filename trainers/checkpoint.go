@@ -1,0 +1,106 @@
+package trainers
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"os"
+
+	"github.com/gokeras/gokeras/internal/atomicfile"
+	"github.com/gokeras/gokeras/layers"
+	"github.com/pkg/errors"
+	"gorgonia.org/tensor"
+)
+
+// metaTraining is the metadata key of a trainer's state in a model file.
+const metaTraining = "training"
+
+// trainingState is what a trainer adds to a model file.
+type trainingState struct {
+	Loss      string    `json:"loss"`
+	Metrics   []string  `json:"metrics"`
+	Seed      int64     `json:"seed"`
+	Epoch     int       `json:"epoch"`
+	Optimizer *optState `json:"optimizer"`
+}
+
+// Epoch is the number of epochs trained so far: the InitialEpoch to resume from.
+func (t *Trainer) Epoch() int { return t.epoch }
+
+// Save writes the model (architecture, weights, attachments) and the training state
+// (loss, metrics, seed, epochs done, the optimizer with its step count, learning
+// rate and state) to path, atomically. Load resumes from it: training continued for
+// the remaining epochs gives bit-identical weights to training without a stop.
+// Use the model's own Save for the model alone.
+func (t *Trainer) Save(path string) error {
+	return atomicfile.Write(path, t.SaveTo)
+}
+
+// SaveTo writes what Save writes to w.
+func (t *Trainer) SaveTo(w io.Writer) error {
+	seq, ok := t.model.(*layers.Sequential)
+	if !ok {
+		return errors.Errorf("save: model %T cannot be saved (only *layers.Sequential)", t.model)
+	}
+	st, tensors, err := exportOptimizer(t.opt, t.model.Params())
+	if err != nil {
+		return errors.Wrap(err, "save")
+	}
+	b, err := json.Marshal(trainingState{Loss: t.lossName, Metrics: t.metrics, Seed: t.seed, Epoch: t.epoch, Optimizer: st})
+	if err != nil {
+		return errors.Wrap(err, "save: training state")
+	}
+	return layers.Encode(w, seq, &layers.Extra{Tensors: tensors, Metadata: map[string]string{metaTraining: string(b)}})
+}
+
+// Load reads a file written by Trainer.Save and returns a trainer ready to resume:
+// the model with its weights, the loss, metrics, seed, optimizer state and Epoch.
+// Options override settings (WithOutput; WithOptimizer starts a fresh optimizer).
+// A model saved with the model's own Save (no training state) is an error: use
+// layers.Load and New.
+func Load(path string, opts ...Option) (*Trainer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, errors.Wrap(err, "load")
+	}
+	defer f.Close()
+	t, err := LoadFrom(bufio.NewReader(f), opts...)
+	return t, errors.Wrapf(err, "%s", path)
+}
+
+// LoadFrom reads what Trainer.SaveTo wrote (see Load).
+func LoadFrom(r io.Reader, opts ...Option) (*Trainer, error) {
+	model, extra, err := layers.Decode(r)
+	if err != nil {
+		return nil, err
+	}
+	raw, ok := extra.Metadata[metaTraining]
+	if !ok {
+		return nil, errors.New("load: the file holds a model but no training state (use layers.Load and trainers.New)")
+	}
+	var st trainingState
+	if err := json.Unmarshal([]byte(raw), &st); err != nil {
+		return nil, errors.Wrap(err, "load: training state")
+	}
+	if st.Optimizer == nil {
+		return nil, errors.New("load: the training state has no optimizer")
+	}
+	opt, err := importOptimizer(st.Optimizer, extraTensors(extra), model.Params())
+	if err != nil {
+		return nil, errors.Wrap(err, "load")
+	}
+	base := []Option{WithLoss(st.Loss), WithMetrics(st.Metrics...), WithSeed(st.Seed), WithOptimizer(opt)}
+	t, err := New(model, append(base, opts...)...)
+	if err != nil {
+		return nil, errors.Wrap(err, "load")
+	}
+	t.epoch = st.Epoch
+	return t, nil
+}
+
+func extraTensors(e *layers.Extra) map[string]*tensor.Dense {
+	if e == nil {
+		return nil
+	}
+	return e.Tensors
+}

@@ -1,0 +1,184 @@
+package trainers
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/gokeras/gokeras/graph"
+	"github.com/pkg/errors"
+	"gorgonia.org/tensor"
+)
+
+// optState is an optimizer's settings and step count as a model file stores them;
+// the state buffers go beside it as tensors "optimizer/<param>/<slot>".
+type optState struct {
+	Name               string          `json:"name"`
+	LR                 float64         `json:"learning_rate"`
+	Momentum           float64         `json:"momentum"`
+	Nesterov           bool            `json:"nesterov"`
+	Beta1              float64         `json:"beta1"`
+	Beta2              float64         `json:"beta2"`
+	Epsilon            float64         `json:"epsilon"`
+	AMSGrad            bool            `json:"amsgrad"`
+	WeightDecay        float64         `json:"weight_decay"`
+	Rho                float64         `json:"rho"`
+	InitialAccumulator float64         `json:"initial_accumulator"`
+	ClipValue          float64         `json:"clip_value"`
+	ClipNorm           float64         `json:"clip_norm"`
+	GlobalClipNorm     float64         `json:"global_clip_norm"`
+	Schedule           json.RawMessage `json:"schedule,omitempty"`
+	Iterations         int             `json:"iterations"`
+	HasState           bool            `json:"has_state"`
+}
+
+// scheduleJSON tags a schedule with its type.
+type scheduleJSON struct {
+	Type   string          `json:"type"`
+	Params json.RawMessage `json:"params"`
+}
+
+// stateful is implemented by this package's optimizers.
+type stateful interface {
+	base() *baseOpt
+}
+
+func (o *baseOpt) base() *baseOpt { return o }
+
+func slotName(param string, slot int) string { return fmt.Sprintf("optimizer/%s/%d", param, slot) }
+
+// exportOptimizer returns opt's settings and its state tensors keyed by name.
+func exportOptimizer(opt Optimizer, params []*graph.Param) (*optState, map[string]*tensor.Dense, error) {
+	s, ok := opt.(stateful)
+	if !ok {
+		return nil, nil, errors.Errorf("optimizer %s (%T) cannot be saved: only this package's optimizers can", opt.Name(), opt)
+	}
+	b := s.base()
+	c := b.cfg
+	st := &optState{Name: b.name, LR: c.lr, Momentum: c.momentum, Nesterov: c.nesterov, Beta1: c.beta1, Beta2: c.beta2,
+		Epsilon: c.eps, AMSGrad: c.amsgrad, WeightDecay: c.weightDecay, Rho: c.rho, InitialAccumulator: c.initialAccumulator,
+		ClipValue: c.clipValue, ClipNorm: c.clipNorm, GlobalClipNorm: c.globalClipNorm, Iterations: b.iter, HasState: b.state != nil}
+	if c.schedule != nil {
+		raw, err := encodeSchedule(c.schedule)
+		if err != nil {
+			return nil, nil, err
+		}
+		st.Schedule = raw
+	}
+	tensors := map[string]*tensor.Dense{}
+	if b.state != nil {
+		trainable := trainableParams(params)
+		if len(trainable) != len(b.state) {
+			return nil, nil, errors.Errorf("optimizer %s holds state for %d parameters, the model has %d trainable", b.name, len(b.state), len(trainable))
+		}
+		for i, p := range trainable {
+			for s, t := range b.state[i] {
+				tensors[slotName(p.Name, s)] = t
+			}
+		}
+	}
+	return st, tensors, nil
+}
+
+// importOptimizer rebuilds an optimizer from its saved settings and state.
+func importOptimizer(st *optState, tensors map[string]*tensor.Dense, params []*graph.Param) (Optimizer, error) {
+	var opt Optimizer
+	switch st.Name {
+	case "sgd":
+		opt = SGD(1)
+	case "adam":
+		opt = Adam(1)
+	case "adamw":
+		opt = AdamW(1)
+	case "rmsprop":
+		opt = RMSProp(1)
+	case "adagrad":
+		opt = AdaGrad(1)
+	default:
+		return nil, errors.Errorf("saved optimizer %q is unknown (valid: sgd, adam, adamw, rmsprop, adagrad)", st.Name)
+	}
+	b := opt.(stateful).base()
+	b.cfg = optConfig{lr: st.LR, momentum: st.Momentum, nesterov: st.Nesterov, beta1: st.Beta1, beta2: st.Beta2, eps: st.Epsilon,
+		amsgrad: st.AMSGrad, weightDecay: st.WeightDecay, rho: st.Rho, initialAccumulator: st.InitialAccumulator,
+		clipValue: st.ClipValue, clipNorm: st.ClipNorm, globalClipNorm: st.GlobalClipNorm, set: map[string]bool{}}
+	if len(st.Schedule) > 0 {
+		s, err := decodeSchedule(st.Schedule)
+		if err != nil {
+			return nil, err
+		}
+		b.cfg.schedule = s
+	}
+	b.iter = st.Iterations
+	if st.HasState {
+		trainable := trainableParams(params)
+		b.state = make([][]*tensor.Dense, len(trainable))
+		for i, p := range trainable {
+			b.state[i] = make([]*tensor.Dense, b.slots)
+			for s := range b.state[i] {
+				t, ok := tensors[slotName(p.Name, s)]
+				if !ok {
+					return nil, errors.Errorf("the file has no optimizer state %q", slotName(p.Name, s))
+				}
+				if t.Dtype() != p.Value.Dtype() || !t.Shape().Eq(p.Value.Shape()) {
+					return nil, errors.Errorf("optimizer state %q is %v %v, parameter %s is %v %v", slotName(p.Name, s), t.Dtype(), t.Shape(), p.Name, p.Value.Dtype(), p.Value.Shape())
+				}
+				b.state[i][s] = t
+			}
+		}
+	}
+	return opt, nil
+}
+
+func trainableParams(ps []*graph.Param) []*graph.Param {
+	var out []*graph.Param
+	for _, p := range ps {
+		if p.Trainable {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func encodeSchedule(s Schedule) (json.RawMessage, error) {
+	var typ string
+	switch s.(type) {
+	case ExponentialDecay, *ExponentialDecay:
+		typ = "ExponentialDecay"
+	case PiecewiseConstant, *PiecewiseConstant:
+		typ = "PiecewiseConstant"
+	case CosineDecay, *CosineDecay:
+		typ = "CosineDecay"
+	default:
+		return nil, errors.Errorf("schedule %T cannot be saved (only ExponentialDecay, PiecewiseConstant and CosineDecay can)", s)
+	}
+	p, err := json.Marshal(s)
+	if err != nil {
+		return nil, errors.Wrap(err, "schedule")
+	}
+	return json.Marshal(scheduleJSON{Type: typ, Params: p})
+}
+
+func decodeSchedule(raw json.RawMessage) (Schedule, error) {
+	var sj scheduleJSON
+	if err := json.Unmarshal(raw, &sj); err != nil {
+		return nil, errors.Wrap(err, "saved schedule")
+	}
+	var s Schedule
+	var err error
+	switch sj.Type {
+	case "ExponentialDecay":
+		var e ExponentialDecay
+		err = json.Unmarshal(sj.Params, &e)
+		s = e
+	case "PiecewiseConstant":
+		var p PiecewiseConstant
+		err = json.Unmarshal(sj.Params, &p)
+		s = p
+	case "CosineDecay":
+		var c CosineDecay
+		err = json.Unmarshal(sj.Params, &c)
+		s = c
+	default:
+		return nil, errors.Errorf("saved schedule type %q is unknown", sj.Type)
+	}
+	return s, errors.Wrap(err, "saved schedule")
+}
