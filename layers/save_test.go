@@ -210,4 +210,3 @@ func (p *plain) Build(_ layers.BuildContext, in []int) ([]int, error) {
 	return in, nil
 }
 func (p *plain) Forward(_ *graph.Graph, x *G.Node) (*G.Node, error) { return x, nil }
-

@@ -21,12 +21,14 @@ func TestResumeIsExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := map[string]func() trainers.Optimizer{
-		"sgd":      func() trainers.Optimizer { return trainers.SGD(0.05, trainers.Momentum(0.9), trainers.Nesterov()) },
-		"adam":     func() trainers.Optimizer { return trainers.Adam(0.01, trainers.AMSGrad()) },
-		"adamw":    func() trainers.Optimizer { return trainers.AdamW(0.01, trainers.GlobalClipNorm(1)) },
-		"rmsprop":  func() trainers.Optimizer { return trainers.RMSProp(0.01, trainers.Momentum(0.5)) },
-		"adagrad":  func() trainers.Optimizer { return trainers.AdaGrad(0.05) },
-		"schedule": func() trainers.Optimizer { return trainers.Adam(0, trainers.WithSchedule(trainers.CosineDecay{Initial: 0.01, DecaySteps: 20})) },
+		"sgd":     func() trainers.Optimizer { return trainers.SGD(0.05, trainers.Momentum(0.9), trainers.Nesterov()) },
+		"adam":    func() trainers.Optimizer { return trainers.Adam(0.01, trainers.AMSGrad()) },
+		"adamw":   func() trainers.Optimizer { return trainers.AdamW(0.01, trainers.GlobalClipNorm(1)) },
+		"rmsprop": func() trainers.Optimizer { return trainers.RMSProp(0.01, trainers.Momentum(0.5)) },
+		"adagrad": func() trainers.Optimizer { return trainers.AdaGrad(0.05) },
+		"schedule": func() trainers.Optimizer {
+			return trainers.Adam(0, trainers.WithSchedule(trainers.CosineDecay{Initial: 0.01, DecaySteps: 20}))
+		},
 	}
 	for name, mk := range opts {
 		t.Run(name, func(t *testing.T) {
