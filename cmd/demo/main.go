@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+const usage = `usage:
+  demo list
+  demo run NAME [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json]
+  demo help
+`
+
+// run executes the command line args (without the program name), writing results
+// to stdout and messages to stderr, and returns the exit status. An interrupt
+// (Ctrl-C) stops training cleanly.
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, "demo: no command\n"+usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "list":
+		return listCmd(args[1:], stdout, stderr)
+	case "run":
+		return runCmd(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "demo: unknown command %q\n%s", args[0], usage)
+	return exitUsage
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gokeras/gokeras/zoo"
+)
+
+// runCmd parses "NAME [flags]" (flags may also come before NAME), runs the recipe
+// and prints its report.
+func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var s zoo.Settings
+	fs.IntVar(&s.Epochs, "epochs", 0, "number of epochs (0: the recipe's default)")
+	fs.IntVar(&s.BatchSize, "batch", 0, "batch size (0: the recipe's default)")
+	fs.Float64Var(&s.LR, "lr", 0, "peak learning rate (0: the recipe's default)")
+	fs.Int64Var(&s.Seed, "seed", 0, "seed of the data, split, weights and shuffling (0: the recipe's default, 42)")
+	fs.IntVar(&s.Verbose, "verbose", 1, "progress on stdout: 0 none, 1 bar or one line per epoch, 2 one line per epoch")
+	asJSON := fs.Bool("json", false, "print the result as one JSON object on the last line of stdout")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: demo run NAME [flags]\nrecipes: %s\nflags:\n", strings.Join(zoo.Names(), ", "))
+		fs.PrintDefaults()
+	}
+
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return parseStatus(err)
+	}
+	rest := fs.Args()
+	if name == "" && len(rest) > 0 {
+		name, rest = rest[0], rest[1:]
+	}
+	switch {
+	case name == "":
+		fmt.Fprintln(stderr, "demo run: no recipe name")
+		fs.Usage()
+		return exitUsage
+	case len(rest) > 0:
+		fmt.Fprintf(stderr, "demo run: unexpected arguments %q (flags go before or right after NAME)\n", rest)
+		return exitUsage
+	case s.Epochs < 0 || s.BatchSize < 0 || s.LR < 0 || s.Verbose < 0:
+		fmt.Fprintln(stderr, "demo run: -epochs, -batch, -lr and -verbose must not be negative")
+		return exitUsage
+	}
+	r, err := zoo.Find(name)
+	if err != nil {
+		fmt.Fprintf(stderr, "demo run: %v\n", err)
+		return exitUsage
+	}
+	s.Out = stdout
+	res, err := r.Run(ctx, s)
+	if err != nil {
+		fmt.Fprintf(stderr, "demo run %s: %v\n", name, err)
+		return exitFailure
+	}
+	if err := writeReport(stdout, res, r.Expected); err != nil {
+		fmt.Fprintf(stderr, "demo run %s: %v\n", name, err)
+		return exitFailure
+	}
+	if *asJSON {
+		if err := writeJSON(stdout, res); err != nil {
+			fmt.Fprintf(stderr, "demo run %s: %v\n", name, err)
+			return exitFailure
+		}
+	}
+	return exitOK
+}

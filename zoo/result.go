@@ -1,0 +1,27 @@
+package zoo
+
+import "github.com/gokeras/gokeras/trainers"
+
+// Result is what a recipe run reports.
+type Result struct {
+	// Model is the recipe's name.
+	Model string
+	// Epochs is the number of epochs trained.
+	Epochs int
+	// Seconds is the wall time of training (Fit), without building the data and
+	// without the final evaluation.
+	Seconds float64
+	// Train holds the loss and metrics of the trained model on the training split,
+	// evaluated after training in inference mode (not the running average of the
+	// last epoch): "loss" and each metric by its Keras name.
+	Train map[string]float64
+	// Test holds the same for the held-out test split.
+	Test map[string]float64
+	// Extra holds recipe-specific numbers (nil when a recipe has none); "linear"
+	// reports "weight", "bias", "ls_weight" and "ls_bias".
+	Extra map[string]float64
+	// Summary is the model's Keras-style layer table.
+	Summary string
+	// History holds the per-epoch logs of training.
+	History *trainers.History
+}
