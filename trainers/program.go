@@ -2,6 +2,7 @@ package trainers
 
 import (
 	"math/rand"
+	"sync"
 
 	"github.com/gokeras/gokeras/graph"
 	"github.com/pkg/errors"
@@ -26,15 +27,19 @@ type programKey struct {
 // program is one compiled TapeMachine at a fixed batch size. Write inputs into x
 // (and y), call run, then read out, loss and grads.
 type program struct {
-	g       *graph.Graph
-	vm      G.VM
-	x, y    *tensor.Dense
-	outVal  G.Value // a tensor of shape (batch, out...), copied into at each run
-	lossVal G.Value
-	params  []*graph.Param
-	grads   []*G.Node
-	gradTs  []*tensor.Dense
+	g      *graph.Graph
+	exec   *graph.Executor
+	x, y   *tensor.Dense
+	out    *G.Node
+	loss   *G.Node
+	params []*graph.Param
+	grads  []*G.Node
+	gradTs []*tensor.Dense
 }
+
+// compileMu serializes graph building: Gorgonia's is not goroutine-safe (a global
+// in its encoding package). Running programs in parallel is safe.
+var compileMu sync.Mutex
 
 // program returns the cached program of the given kind and batch, compiling it on
 // first use.
@@ -52,6 +57,8 @@ func (t *Trainer) program(kind programKind, batch int) (*program, error) {
 }
 
 func (t *Trainer) compile(kind programKind, batch int) (p *program, err error) {
+	compileMu.Lock()
+	defer compileMu.Unlock()
 	defer recoverTo(&err, "compile")
 	mode := graph.Infer
 	if kind == trainProgram {
@@ -71,8 +78,7 @@ func (t *Trainer) compile(kind programKind, batch int) (p *program, err error) {
 	if err != nil {
 		return nil, err
 	}
-	p.outVal = tensor.New(tensor.Of(g.DType()), tensor.WithShape(out.Shape().Clone()...))
-	G.Read(out, &p.outVal)
+	p.out = out
 	if kind != predictProgram {
 		yn, y, err := g.Input("y", t.targetShape()...)
 		if err != nil {
@@ -88,14 +94,16 @@ func (t *Trainer) compile(kind programKind, batch int) (p *program, err error) {
 				return nil, errors.Wrap(err, "add regularization penalty")
 			}
 		}
-		G.Read(loss, &p.lossVal)
+		p.loss = loss
 		if kind == trainProgram {
 			if err := p.addGradients(g, loss, t.model.Params()); err != nil {
 				return nil, err
 			}
 		}
 	}
-	p.vm = G.NewTapeMachine(g.ExprGraph())
+	if p.exec, err = graph.NewExecutor(g.ExprGraph()); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -127,14 +135,12 @@ func (p *program) run(rng *rand.Rand) (err error) {
 	if p.g.HasFeeds() && rng != nil {
 		p.g.FillFeeds(rng)
 	}
-	err = p.vm.RunAll()
-	p.vm.Reset()
-	if err != nil {
+	if err = p.exec.Run(); err != nil {
 		return errors.Wrap(err, "run")
 	}
 	for i, n := range p.grads {
-		gt, ok := n.Value().(*tensor.Dense)
-		if !ok {
+		gt := p.exec.Dense(n)
+		if gt == nil {
 			return errors.Errorf("gradient of %s has no tensor value", p.params[i].Name)
 		}
 		p.gradTs[i] = gt
@@ -143,16 +149,12 @@ func (p *program) run(rng *rand.Rand) (err error) {
 }
 
 // lossValue is the scalar loss of the last run.
-func (p *program) lossValue() (float64, error) { return graph.ScalarValue(p.lossVal) }
+func (p *program) lossValue() (float64, error) { return graph.ScalarValue(p.exec.Value(p.loss)) }
 
 // output is the model output of the last run, shape (batch, out...).
-func (p *program) output() *tensor.Dense { return p.outVal.(*tensor.Dense) }
+func (p *program) output() *tensor.Dense { return p.exec.Dense(p.out) }
 
-func (p *program) close() {
-	if p.vm != nil {
-		p.vm.Close()
-	}
-}
+func (p *program) close() {}
 
 // recoverTo turns a panic (Gorgonia panics on some shape errors) into an error.
 func recoverTo(err *error, what string) {
