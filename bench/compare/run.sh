@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of gokeras (pure Go and -tags openblas), the raw Gorgonia
+# loop and PyTorch on the 784-256-128-10 MLP; see bench/compare/README.md.
+#
+#   bench/compare/run.sh                      # 5 rounds, 60,000 rows, 3 epochs (4-7 min on 2 cores)
+#   ROUNDS=5 ROWS=20000 EPOCHS=2 bench/compare/run.sh
+#
+# Each round runs the four implementations one after the other (go, openblas, raw,
+# torch), so that a slow spell of the machine hits them all alike. The first table
+# shows the median of each metric over the rounds; the second the best round of
+# each (highest speed, lowest latency), the better guide on a machine shared with
+# other work. The load average is printed before and after. The JSON lines are
+# kept in $OUT.
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-5}
+ROWS=${ROWS:-60000}
+EPOCHS=${EPOCHS:-3}
+THREADS=${THREADS:-2}         # OpenBLAS and PyTorch threads
+RAW_BUILD=${RAW_BUILD:-openblas} # which build runs the raw Gorgonia loop: go or openblas
+PYTHON=${PYTHON:-/usr/bin/python3}   # Debian's python3 with PyTorch 1.13
+OUT=${OUT:-$(mktemp -d)}
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+mkdir -p "$OUT"
+bin_go="$OUT/gokeras-go"
+bin_ob="$OUT/gokeras-openblas"
+
+echo "building the Go program twice (pure Go, -tags openblas) ..." >&2
+(cd "$root" && go build -o "$bin_go" ./bench/compare/gokeras)
+(cd "$root" && CGO_LDFLAGS=-lopenblas go build -tags openblas -o "$bin_ob" ./bench/compare/gokeras)
+
+run_go() { "$bin_go" -rows "$ROWS" -epochs "$EPOCHS" "$@"; }
+run_ob() { OPENBLAS_NUM_THREADS=$THREADS "$bin_ob" -rows "$ROWS" -epochs "$EPOCHS" "$@"; }
+run_raw() { if [ "$RAW_BUILD" = go ]; then run_go -impl raw; else run_ob -impl raw; fi; }
+run_torch() {
+	OMP_WAIT_POLICY=PASSIVE "$PYTHON" "$here/torch_mlp.py" --rows "$ROWS" --epochs "$EPOCHS" --threads "$THREADS"
+}
+
+runs="$OUT/runs.jsonl"
+: >"$runs"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+start=$(date +%s)
+for r in $(seq 1 "$ROUNDS"); do
+	for impl in go ob raw torch; do
+		echo "round $r/$ROUNDS: $impl ..." >&2
+		"run_$impl" | tee -a "$runs" >&2
+	done
+done
+elapsed=$(($(date +%s) - start))
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+mem_gb=$(awk '/MemTotal/ {printf "%.1f", $2/1024/1024}' /proc/meminfo)
+model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+echo "Machine: $(nproc) CPUs ($model), ${mem_gb} GiB memory; $(go version | cut -d' ' -f3-);" \
+	"PyTorch $("$PYTHON" -c 'import torch; print(torch.__version__)'); $(date -u +%Y-%m-%d)."
+echo "Workload: $ROWS rows x $EPOCHS epochs, batch 128, float32, Adam 1e-3;" \
+	"$THREADS BLAS threads; $ROUNDS rounds (run took ${elapsed}s); raw Gorgonia in the $RAW_BUILD build."
+echo "Load average (1, 5, 15 min): $load_before before, $load_after after."
+echo
+"$PYTHON" - "$runs" <<'PY'
+import json, statistics, sys
+
+order = ["gokeras-go", "gokeras-openblas", "raw-gorgonia", "pytorch"]
+runs = {}
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if line:
+        d = json.loads(line)
+        runs.setdefault(d["impl"], []).append(d)
+
+def pick(impl, key, how):
+    vals = [d[key] for d in runs.get(impl, []) if d.get(key) is not None]
+    return how(vals) if vals else None
+
+def fmt(v, spec):
+    return "n/a" if v is None else format(v, spec)
+
+def ratio(a, b):
+    return "n/a" if a is None or not b else "%.2fx" % (a / b)
+
+def table(title, fast, low):
+    """fast picks among speeds (higher is better), low among latencies and memory."""
+    t_ref = pick("pytorch", "train_samples_per_s", fast)
+    i_ref = pick("pytorch", "infer_samples_per_s", fast)
+    print(title)
+    print()
+    print("| implementation | train samples/s | infer samples/s | predict 1 row p50 (µs) "
+          "| p99 (µs) | peak RSS (MB) | train vs PyTorch | infer vs PyTorch |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for impl in order + sorted(set(runs) - set(order)):
+        if impl not in runs:
+            continue
+        name = impl
+        if impl == "raw-gorgonia":
+            name += " (%s)" % runs[impl][0]["blas"]
+        tr = pick(impl, "train_samples_per_s", fast)
+        inf = pick(impl, "infer_samples_per_s", fast)
+        print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            name, fmt(tr, ",.0f"), fmt(inf, ",.0f"),
+            fmt(pick(impl, "predict_row_p50_us", low), ".0f"),
+            fmt(pick(impl, "predict_row_p99_us", low), ".0f"),
+            fmt(pick(impl, "peak_rss_mb", low), ".0f"),
+            ratio(tr, t_ref), ratio(inf, i_ref)))
+    print()
+
+table("Median of %d rounds:" % len(runs.get("pytorch", [None])), statistics.median, statistics.median)
+table("Best round of each metric:", max, min)
+PY
+echo
+echo "JSON lines: $runs" >&2
