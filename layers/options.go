@@ -26,6 +26,12 @@ type config struct {
 	kernelInitName    string
 	biasInitName      string
 	kernelRegularizer graph.Regularizer
+	kernelSize        [2]int  // Conv2D and pooling windows; zero: not given
+	strides           [2]int  // zero: not given
+	dilation          [2]int  // zero: not given
+	padding           string  // "valid" or "same"; empty: not given
+	momentum          float64 // BatchNormalization
+	epsilon           float64 // BatchNormalization
 	set               map[string]bool
 }
 

@@ -24,4 +24,9 @@ type Result struct {
 	Summary string
 	// History holds the per-epoch logs of training.
 	History *trainers.History
+	// Trainer is the trainer after training: Trainer.Model() is the trained
+	// model, and Trainer.Save writes the model with the optimizer's state, so
+	// that trainers.Load resumes training. Its compiled programs are released
+	// (they are compiled again if it is used).
+	Trainer *trainers.Trainer
 }

@@ -96,6 +96,7 @@ func (sp spec) run(ctx context.Context, s Settings) (*Result, error) {
 		Seconds: time.Since(start).Seconds(),
 		Summary: model.Summary(),
 		History: hist,
+		Trainer: tr,
 	}
 	if res.Train, err = evaluate(ctx, tr, train); err != nil {
 		return nil, errors.Wrap(err, "evaluate on the training split")

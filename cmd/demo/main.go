@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
 func main() {
@@ -21,15 +22,17 @@ const (
 
 const usage = `usage:
   demo list
-  demo run NAME [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json]
+  demo run NAME [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-save FILE]
+  demo predict -model FILE -csv FILE [-target COL] [-json]
+  demo serve -model FILE [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D]
   demo help
 `
 
 // run executes the command line args (without the program name), writing results
 // to stdout and messages to stderr, and returns the exit status. An interrupt
-// (Ctrl-C) stops training cleanly.
+// (Ctrl-C) or SIGTERM stops training, or shuts the server down, cleanly.
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if len(args) == 0 {
 		fmt.Fprint(stderr, "demo: no command\n"+usage)
@@ -40,6 +43,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return listCmd(args[1:], stdout, stderr)
 	case "run":
 		return runCmd(ctx, args[1:], stdout, stderr)
+	case "predict":
+		return predictCmd(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return serveCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -1,0 +1,146 @@
+package graph
+
+import (
+	"runtime"
+	"sync"
+
+	"github.com/pkg/errors"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// float is the element type of the convolution, pooling and normalization kernels.
+type float interface{ float32 | float64 }
+
+// gemmFn is BLAS gemm: c = alpha·op(a)·op(b) + beta·c, row-major.
+type gemmFn[T float] func(tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
+
+// gemmImpl is a gemm and whether it must be called on small tiles.
+type gemmImpl[T float] struct {
+	gemm  gemmFn[T]
+	tiled bool
+}
+
+// gemmFor returns the gemm of the current gonum BLAS implementation for T
+// (gonum's pure-Go one unless blas32.Use / blas64.Use installed another, as the
+// openblas build does). Gonum's own is tiled (see gemmTiled); another one gets
+// whole matrices.
+func gemmFor[T float]() gemmImpl[T] {
+	var z T
+	switch any(z).(type) {
+	case float32:
+		impl := blas32.Implementation()
+		_, native := impl.(gonum.Implementation)
+		return gemmImpl[T]{any(impl.Sgemm).(func(blas.Transpose, blas.Transpose, int, int, int, T, []T, int, []T, int, T, []T, int)), native}
+	default:
+		impl := blas64.Implementation()
+		_, native := impl.(gonum.Implementation)
+		return gemmImpl[T]{any(impl.Dgemm).(func(blas.Transpose, blas.Transpose, int, int, int, T, []T, int, []T, int, T, []T, int)), native}
+	}
+}
+
+// Tile sizes of gemmTiled: at most 64x192 output elements per call, below gonum's
+// threshold for spawning its own goroutines (4 blocks of 64x64), so that the
+// batch split of parallelFor is the only parallelism.
+const (
+	tileRows = 64
+	tileCols = 192
+)
+
+// gemmTiled computes c (m×n) = a (m×k) · op(b) + beta·c, op(b) = b (k×n) or, when
+// transB, bᵀ with b (n×k), tile by tile on the calling goroutine for gonum's gemm.
+func gemmTiled[T float](g gemmImpl[T], transB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	tb := blas.NoTrans
+	if transB {
+		tb = blas.Trans
+	}
+	gemm := g.gemm
+	if !g.tiled {
+		gemm(blas.NoTrans, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	for i := 0; i < m; i += tileRows {
+		mi := min(tileRows, m-i)
+		for j := 0; j < n; j += tileCols {
+			nj := min(tileCols, n-j)
+			bs := b[j:]
+			if transB {
+				bs = b[j*ldb:]
+			}
+			gemm(blas.NoTrans, tb, mi, nj, k, 1, a[i*lda:], lda, bs, ldb, beta, c[i*ldc+j:], ldc)
+		}
+	}
+}
+
+// transpose writes the (rows×cols) row-major matrix src into dst as (cols×rows).
+func transpose[T float](src []T, rows, cols int, dst []T) {
+	for r := 0; r < rows; r++ {
+		row := src[r*cols : r*cols+cols]
+		for c, v := range row {
+			dst[c*rows+r] = v
+		}
+	}
+}
+
+// numWorkers is the number of goroutines parallelFor uses for n items.
+func numWorkers(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n)) }
+
+// parallelFor splits items [0, n) into numWorkers(n) contiguous ranges (the same
+// split for the same n, so results are deterministic) and runs fn(worker, lo, hi)
+// on each in its own goroutine. A panic in fn becomes an error; the first error by
+// worker order is returned.
+func parallelFor(n int, fn func(worker, lo, hi int) error) error {
+	workers := numWorkers(n)
+	if workers == 1 {
+		return safeRange(fn, 0, 0, n)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			errs[w] = safeRange(fn, w, w*n/workers, (w+1)*n/workers)
+		}(w)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func safeRange(fn func(worker, lo, hi int) error, w, lo, hi int) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = errors.Errorf("worker %d (items %d to %d): %v", w, lo, hi, r)
+		}
+	}()
+	return fn(w, lo, hi)
+}
+
+// scratch holds buffers reused from run to run: slot i is grown on demand and
+// never shrunk. Grow every slot before starting workers (it is not goroutine-safe).
+type scratch[T float] struct{ bufs [][]T }
+
+// get returns slot i with length n; its contents are unspecified.
+func (s *scratch[T]) get(i, n int) []T {
+	for len(s.bufs) <= i {
+		s.bufs = append(s.bufs, nil)
+	}
+	if cap(s.bufs[i]) < n {
+		s.bufs[i] = make([]T, n)
+	}
+	return s.bufs[i][:n]
+}
+
+// workspace is an op's scratch space for both dtypes; ops hold a pointer to one,
+// so that copies of the op value share it.
+type workspace struct {
+	f32 scratch[float32]
+	f64 scratch[float64]
+}
