@@ -104,7 +104,7 @@ func builtinLayer(c LayerConfig) (Layer, error) {
 	case "Reshape":
 		l = Reshape(r.ints("target_shape"), name)
 	default:
-		return nil, nil
+		return convLayer(c)
 	}
 	if r.err != nil {
 		return nil, errors.Wrapf(r.err, "layer %q (%s)", c.Name, c.Class)
@@ -117,7 +117,7 @@ func builtinLayer(c LayerConfig) (Layer, error) {
 
 // BuiltinLayerClasses lists the classes Load knows without WithCustomLayer.
 func BuiltinLayerClasses() []string {
-	names := []string{"Activation", "Dense", "Dropout", "Flatten", "InputLayer", "Reshape"}
+	names := append([]string{"Activation", "Dense", "Dropout", "Flatten", "InputLayer", "Reshape"}, convLayerClasses()...)
 	sort.Strings(names)
 	return names
 }

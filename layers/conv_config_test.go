@@ -58,11 +58,7 @@ func TestConvConfigRoundTrip(t *testing.T) {
 	if err := m.SaveTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	var opts []LoadOption
-	for _, class := range convLayerClasses() {
-		opts = append(opts, WithCustomLayer(class, convLayer))
-	}
-	loaded, err := LoadFrom(&buf, opts...)
+	loaded, err := LoadFrom(&buf) // conv layers are built in: no WithCustomLayer
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -154,3 +154,18 @@ func TestSameSeedSameWeights(t *testing.T) {
 		t.Error("different seeds, same weights")
 	}
 }
+
+// TestKerasNames: layer names follow Keras (conv2d, max_pooling2d, not conv2_d).
+func TestKerasNames(t *testing.T) {
+	m := layers.NewSequential(layers.Input(8, 8, 1), layers.Conv2D(2, 3), layers.MaxPooling2D(2), layers.BatchNormalization())
+	if err := m.Build(); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range m.Layers()[1:] {
+		names = append(names, l.Name())
+	}
+	if got := strings.Join(names, " "); got != "conv2d max_pooling2d batch_normalization" {
+		t.Errorf("names %q", got)
+	}
+}

@@ -165,7 +165,7 @@ func snake(s string) string {
 	var b strings.Builder
 	for i, r := range s {
 		if r >= 'A' && r <= 'Z' {
-			if i > 0 {
+			if i > 0 && !(s[i-1] >= '0' && s[i-1] <= '9') {
 				b.WriteByte('_')
 			}
 			r += 'a' - 'A'

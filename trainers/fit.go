@@ -45,7 +45,7 @@ func (t *Trainer) FitDataset(ctx context.Context, ds datasets.Dataset, opts ...F
 	}
 	hist := &History{}
 	t.fit = fitState{epochs: c.epochs, steps: (train.Len() + c.batch - 1) / c.batch}
-	cbs := append([]Callback{hist}, progressCallbacks(t.out, c.verbose)...)
+	cbs := append([]Callback{hist}, progressCallbacks(t.output(), c.verbose)...)
 	cbs = append(cbs, c.callbacks...)
 	t.stop = false
 	for _, cb := range cbs {

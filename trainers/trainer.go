@@ -78,7 +78,8 @@ func WithSeed(seed int64) Option { return optionFunc(func(c *config) { c.seed = 
 // tensor.Float32 (default) or tensor.Float64. It has no effect on a built model.
 func WithDType(dt tensor.Dtype) Option { return optionFunc(func(c *config) { c.dtype = dt }) }
 
-// WithOutput sets where progress is written (default os.Stdout). A progress bar
+// WithOutput sets where progress is written (default os.Stdout, looked up at each
+// Fit, so a notebook kernel that replaces stdout per cell still works). A progress bar
 // redraws one line per step only when the output is a terminal.
 func WithOutput(w io.Writer) Option { return optionFunc(func(c *config) { c.out = w }) }
 
@@ -86,7 +87,7 @@ func WithOutput(w io.Writer) Option { return optionFunc(func(c *config) { c.out 
 // It checks every name (loss, metrics) and the optimizer's settings, and that the
 // loss fits the model's output.
 func New(model layers.Model, opts ...Option) (*Trainer, error) {
-	c := config{seed: layers.DefaultSeed, dtype: tensor.Float32, out: os.Stdout}
+	c := config{seed: layers.DefaultSeed, dtype: tensor.Float32}
 	for _, o := range opts {
 		if o != nil {
 			o.apply(&c)
@@ -184,4 +185,12 @@ func (t *Trainer) targetShape() []int {
 		return []int{1}
 	}
 	return t.model.OutputShape()
+}
+
+// output is where progress goes: WithOutput's writer, or the current os.Stdout.
+func (t *Trainer) output() io.Writer {
+	if t.out != nil {
+		return t.out
+	}
+	return os.Stdout
 }
