@@ -62,6 +62,8 @@ func TestConvergenceClassifiers(t *testing.T) {
 		{"logistic", 0.95},
 		{"dense", 0.98},
 		{"mlp", 0.97},
+		{"iris", 0.95},   // real data: scikit-learn's Iris
+		{"digits", 0.96}, // real data: scikit-learn's 8x8 digits
 	}
 	for _, tc := range tests {
 		t.Run(tc.recipe, func(t *testing.T) {
@@ -77,5 +79,18 @@ func TestConvergenceClassifiers(t *testing.T) {
 				t.Errorf("test loss %g", loss)
 			}
 		})
+	}
+}
+
+// TestConvergenceMNIST trains the mnist recipe (an MLP, 5 epochs on the 60,000
+// training images) to at least 0.975 test accuracy. It takes about a minute on two
+// cores, so it is skipped under -short.
+func TestConvergenceMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("about a minute of training; run without -short")
+	}
+	res := convRun(t, "mnist")
+	if acc := res.Test["accuracy"]; acc < 0.975 {
+		t.Errorf("mnist test accuracy %.4f < 0.975", acc)
 	}
 }

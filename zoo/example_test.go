@@ -13,16 +13,19 @@ func ExampleRecipes() {
 	}
 	// Output:
 	// dense
+	// digits
+	// iris
 	// linear
 	// logistic
 	// mlp
+	// mnist
 }
 
 func ExampleFind() {
 	_, err := zoo.Find("resnet")
 	fmt.Println(err)
 	// Output:
-	// zoo: unknown recipe "resnet" (valid: dense, linear, logistic, mlp)
+	// zoo: unknown recipe "resnet" (valid: dense, digits, iris, linear, logistic, mlp, mnist)
 }
 
 func ExampleFind_run() {

@@ -29,9 +29,12 @@ type Recipe struct {
 func Recipes() []Recipe {
 	rs := []Recipe{
 		denseRecipe(),
+		digitsRecipe(),
+		irisRecipe(),
 		linearRecipe(),
 		logisticRecipe(),
 		mlpRecipe(),
+		mnistRecipe(),
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].Name < rs[j].Name })
 	return rs

@@ -21,6 +21,9 @@ const evalBatch = 256
 type spec struct {
 	// data returns the whole data set, before the train/test split.
 	data func(seed int64) (datasets.Dataset, error)
+	// split, when set, replaces data and the random split: it returns the train
+	// and test parts (a real data set's own split, preprocessed).
+	split func(seed int64) (train, test datasets.Dataset, err error)
 	// model returns a fresh, unbuilt model.
 	model func() *layers.Sequential
 	// loss and metrics are Keras names.
@@ -61,13 +64,9 @@ func (sp spec) run(ctx context.Context, s Settings) (*Result, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	all, err := sp.data(s.Seed)
+	train, test, err := sp.trainTest(s.Seed)
 	if err != nil {
-		return nil, errors.Wrap(err, "make the data")
-	}
-	train, test, err := datasets.TrainTestSplit(all, testFraction, s.Seed)
-	if err != nil {
-		return nil, errors.Wrap(err, "split the data")
+		return nil, err
 	}
 	model := sp.model()
 	steps := s.Epochs * ((train.Len() + s.BatchSize - 1) / s.BatchSize)
@@ -123,4 +122,18 @@ func evaluate(ctx context.Context, tr *trainers.Trainer, ds datasets.Dataset) (m
 		m[k] = v
 	}
 	return m, nil
+}
+
+// trainTest returns the recipe's train and test parts.
+func (sp spec) trainTest(seed int64) (train, test datasets.Dataset, err error) {
+	if sp.split != nil {
+		train, test, err = sp.split(seed)
+		return train, test, errors.Wrap(err, "load the data")
+	}
+	all, err := sp.data(seed)
+	if err != nil {
+		return nil, nil, errors.Wrap(err, "make the data")
+	}
+	train, test, err = datasets.TrainTestSplit(all, testFraction, seed)
+	return train, test, errors.Wrap(err, "split the data")
 }
