@@ -23,6 +23,7 @@ const (
 const usage = `usage:
   demo list
   demo run NAME [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-save FILE]
+  demo csv -file F [-target COL] [-task classification|regression] [-hidden 64,32] [-epochs N] [-json]
   demo predict -model FILE -csv FILE [-target COL] [-json]
   demo serve -model FILE [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D]
   demo help
@@ -43,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return listCmd(args[1:], stdout, stderr)
 	case "run":
 		return runCmd(ctx, args[1:], stdout, stderr)
+	case "csv":
+		return csvCmd(ctx, args[1:], stdout, stderr)
 	case "predict":
 		return predictCmd(ctx, args[1:], stdout, stderr)
 	case "serve":
