@@ -3,6 +3,7 @@ package tests
 import (
 	"context"
 	"math"
+	"os"
 	"testing"
 
 	"github.com/gokeras/gokeras/zoo"
@@ -92,5 +93,23 @@ func TestConvergenceMNIST(t *testing.T) {
 	res := convRun(t, "mnist")
 	if acc := res.Test["accuracy"]; acc < 0.975 {
 		t.Errorf("mnist test accuracy %.4f < 0.975", acc)
+	}
+}
+
+// TestConvergenceConvNets trains the convolutional recipes to their stated
+// accuracy: minutes each on two cores, so only with GOKERAS_LONG=1.
+func TestConvergenceConvNets(t *testing.T) {
+	if os.Getenv("GOKERAS_LONG") == "" {
+		t.Skip("minutes of training; set GOKERAS_LONG=1")
+	}
+	for _, tc := range []struct {
+		recipe  string
+		minTest float64
+	}{{"vgg-digits", 0.97}, {"lenet", 0.99}, {"resnet-fashion", 0.90}} {
+		t.Run(tc.recipe, func(t *testing.T) {
+			if acc := convRun(t, tc.recipe).Test["accuracy"]; acc < tc.minTest {
+				t.Errorf("%s test accuracy %.4f < %.2f", tc.recipe, acc, tc.minTest)
+			}
+		})
 	}
 }

@@ -15,17 +15,20 @@ func ExampleRecipes() {
 	// dense
 	// digits
 	// iris
+	// lenet
 	// linear
 	// logistic
 	// mlp
 	// mnist
+	// resnet-fashion
+	// vgg-digits
 }
 
 func ExampleFind() {
 	_, err := zoo.Find("resnet")
 	fmt.Println(err)
 	// Output:
-	// zoo: unknown recipe "resnet" (valid: dense, digits, iris, linear, logistic, mlp, mnist)
+	// zoo: unknown recipe "resnet" (valid: dense, digits, iris, lenet, linear, logistic, mlp, mnist, resnet-fashion, vgg-digits)
 }
 
 func ExampleFind_run() {

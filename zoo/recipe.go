@@ -31,10 +31,13 @@ func Recipes() []Recipe {
 		denseRecipe(),
 		digitsRecipe(),
 		irisRecipe(),
+		lenetRecipe(),
 		linearRecipe(),
 		logisticRecipe(),
 		mlpRecipe(),
 		mnistRecipe(),
+		resnetFashionRecipe(),
+		vggDigitsRecipe(),
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].Name < rs[j].Name })
 	return rs
