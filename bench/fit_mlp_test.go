@@ -8,7 +8,6 @@ import (
 
 	"github.com/gokeras/gokeras/layers"
 	"github.com/gokeras/gokeras/trainers"
-	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
@@ -62,107 +61,21 @@ func BenchmarkFitMLP(b *testing.B) {
 		b.ReportMetric(float64(b.N*mlpRows)/b.Elapsed().Seconds(), "samples/s")
 	})
 	b.Run("raw-gorgonia", func(b *testing.B) {
-		r, err := newRawMLP()
+		r, err := NewRawMLP(mlpBatch)
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer r.vm.Close()
-		r.epoch(b, x, y)
+		epoch := func() {
+			if _, err := r.Epoch(x, y); err != nil {
+				b.Fatal(err)
+			}
+		}
+		epoch()
 		b.ReportAllocs()
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			r.epoch(b, x, y)
+			epoch()
 		}
 		b.ReportMetric(float64(b.N*mlpRows)/b.Elapsed().Seconds(), "samples/s")
 	})
-}
-
-// rawMLP is the loop a Gorgonia user writes by hand, as in Gorgonia's examples.
-type rawMLP struct {
-	vm         G.VM
-	solver     G.Solver
-	learnables G.Nodes
-	x, y       *G.Node
-}
-
-func newRawMLP() (*rawMLP, error) {
-	g := G.NewGraph()
-	x := G.NewMatrix(g, tensor.Float32, G.WithShape(mlpBatch, mlpIn), G.WithName("x"), G.WithInit(G.Zeroes()))
-	y := G.NewMatrix(g, tensor.Float32, G.WithShape(mlpBatch, mlpOut), G.WithName("y"), G.WithInit(G.Zeroes()))
-	sizes := []int{mlpIn, 256, 128, mlpOut}
-	var learnables G.Nodes
-	h := x
-	for i := 0; i+1 < len(sizes); i++ {
-		w := G.NewMatrix(g, tensor.Float32, G.WithShape(sizes[i], sizes[i+1]), G.WithName("w"+string(rune('0'+i))), G.WithInit(G.GlorotU(1)))
-		bias := G.NewMatrix(g, tensor.Float32, G.WithShape(1, sizes[i+1]), G.WithName("b"+string(rune('0'+i))), G.WithInit(G.Zeroes()))
-		learnables = append(learnables, w, bias)
-		z, err := G.Mul(h, w)
-		if err != nil {
-			return nil, err
-		}
-		if z, err = G.BroadcastAdd(z, bias, nil, []byte{0}); err != nil {
-			return nil, err
-		}
-		if i+2 < len(sizes) {
-			if h, err = G.Rectify(z); err != nil {
-				return nil, err
-			}
-		} else {
-			h = z
-		}
-	}
-	sm, err := G.SoftMax(h)
-	if err != nil {
-		return nil, err
-	}
-	logp, err := G.Log(sm)
-	if err != nil {
-		return nil, err
-	}
-	prod, err := G.HadamardProd(logp, y)
-	if err != nil {
-		return nil, err
-	}
-	mean, err := G.Mean(prod)
-	if err != nil {
-		return nil, err
-	}
-	cost, err := G.Neg(mean)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := G.Grad(cost, learnables...); err != nil {
-		return nil, err
-	}
-	return &rawMLP{
-		vm:         G.NewTapeMachine(g, G.BindDualValues(learnables...)),
-		solver:     G.NewAdamSolver(G.WithLearnRate(0.001), G.WithBatchSize(mlpBatch)),
-		learnables: learnables, x: x, y: y,
-	}, nil
-}
-
-func (r *rawMLP) epoch(b *testing.B, x, y *tensor.Dense) {
-	for start := 0; start+mlpBatch <= mlpRows; start += mlpBatch {
-		xb, err := x.Slice(G.S(start, start+mlpBatch))
-		if err != nil {
-			b.Fatal(err)
-		}
-		yb, err := y.Slice(G.S(start, start+mlpBatch))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := G.Let(r.x, xb); err != nil {
-			b.Fatal(err)
-		}
-		if err := G.Let(r.y, yb); err != nil {
-			b.Fatal(err)
-		}
-		if err := r.vm.RunAll(); err != nil {
-			b.Fatal(err)
-		}
-		if err := r.solver.Step(G.NodesToValueGrads(r.learnables)); err != nil {
-			b.Fatal(err)
-		}
-		r.vm.Reset()
-	}
 }

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/gokeras/gokeras/bench"
 	"io"
 	"math"
 	"math/rand"
@@ -227,16 +228,16 @@ func runRaw(x, labels *tensor.Dense, epochs int) (*result, error) {
 		return nil, errors.Errorf("raw: need at least %d rows", batch)
 	}
 	y := oneHot(labels)
-	r, err := newRawMLP(batch)
+	r, err := bench.NewRawMLP(batch)
 	if err != nil {
 		return nil, errors.Wrap(err, "raw: build the graph")
 	}
-	defer func() { _ = r.vm.Close() }()
+	defer r.Close()
 	res := &result{Impl: "raw-gorgonia"}
 	start := time.Now()
 	for e := 0; e < epochs; e++ {
 		t0 := time.Now()
-		n, err := r.epoch(x, y)
+		n, err := r.Epoch(x, y)
 		if err != nil {
 			return nil, errors.Wrapf(err, "raw: epoch %d", e)
 		}

@@ -1,4 +1,4 @@
-package main
+package bench
 
 import (
 	"fmt"
@@ -8,11 +8,17 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// rawMLP is the loop a Gorgonia user writes by hand, as in Gorgonia's examples:
-// Gorgonia's Adam solver, BroadcastAdd biases, its SoftMax then Log, a TapeMachine
-// Reset after each step. It is a copy of the one in bench/fit_mlp_test.go
-// (BenchmarkFitMLP), with errors returned instead of b.Fatal.
-type rawMLP struct {
+// Sizes of the benchmark MLP's input and output.
+const (
+	MLPIn  = 784
+	MLPOut = 10
+)
+
+// RawMLP is the 784-256-128-10 MLP training loop a Gorgonia user writes by hand,
+// as in Gorgonia's examples: Gorgonia's Adam solver (learning rate 0.001),
+// BroadcastAdd biases, its SoftMax then Log, a TapeMachine Reset after each step.
+// The benchmarks measure gokeras against it.
+type RawMLP struct {
 	vm         G.VM
 	solver     G.Solver
 	learnables G.Nodes
@@ -20,11 +26,12 @@ type rawMLP struct {
 	batch      int
 }
 
-func newRawMLP(batch int) (*rawMLP, error) {
+// NewRawMLP builds the raw loop for a fixed batch size.
+func NewRawMLP(batch int) (*RawMLP, error) {
 	g := G.NewGraph()
-	x := G.NewMatrix(g, tensor.Float32, G.WithShape(batch, nIn), G.WithName("x"), G.WithInit(G.Zeroes()))
-	y := G.NewMatrix(g, tensor.Float32, G.WithShape(batch, nOut), G.WithName("y"), G.WithInit(G.Zeroes()))
-	sizes := []int{nIn, 256, 128, nOut}
+	x := G.NewMatrix(g, tensor.Float32, G.WithShape(batch, MLPIn), G.WithName("x"), G.WithInit(G.Zeroes()))
+	y := G.NewMatrix(g, tensor.Float32, G.WithShape(batch, MLPOut), G.WithName("y"), G.WithInit(G.Zeroes()))
+	sizes := []int{MLPIn, 256, 128, MLPOut}
 	var learnables G.Nodes
 	h := x
 	for i := 0; i+1 < len(sizes); i++ {
@@ -69,17 +76,17 @@ func newRawMLP(batch int) (*rawMLP, error) {
 	if _, err := G.Grad(cost, learnables...); err != nil {
 		return nil, err
 	}
-	return &rawMLP{
+	return &RawMLP{
 		vm:         G.NewTapeMachine(g, G.BindDualValues(learnables...)),
 		solver:     G.NewAdamSolver(G.WithLearnRate(0.001), G.WithBatchSize(float64(batch))),
 		learnables: learnables, x: x, y: y, batch: batch,
 	}, nil
 }
 
-// epoch runs one pass over x and one-hot y in order, full batches only (the raw
+// Epoch runs one pass over x and one-hot y in order, full batches only (the raw
 // graph has a fixed batch size; the remainder is dropped), and returns the number
 // of samples trained.
-func (r *rawMLP) epoch(x, y *tensor.Dense) (int, error) {
+func (r *RawMLP) Epoch(x, y *tensor.Dense) (int, error) {
 	n := 0
 	for start := 0; start+r.batch <= x.Shape()[0]; start += r.batch {
 		xb, err := x.Slice(G.S(start, start+r.batch))
@@ -107,3 +114,6 @@ func (r *rawMLP) epoch(x, y *tensor.Dense) (int, error) {
 	}
 	return n, nil
 }
+
+// Close releases the machine.
+func (r *RawMLP) Close() error { return r.vm.Close() }
