@@ -1,6 +1,9 @@
 package zoo
 
-import "github.com/gokeras/gokeras/trainers"
+import (
+	"github.com/gokeras/gokeras/datasets"
+	"github.com/gokeras/gokeras/trainers"
+)
 
 // Result is what a recipe run reports.
 type Result struct {
@@ -29,4 +32,6 @@ type Result struct {
 	// that trainers.Load resumes training. Its compiled programs are released
 	// (they are compiled again if it is used).
 	Trainer *trainers.Trainer
+	// TestData is the held-out split the Test metrics were computed on.
+	TestData datasets.Dataset
 }

@@ -91,11 +91,12 @@ func (sp spec) run(ctx context.Context, s Settings) (*Result, error) {
 		return nil, errors.Wrap(err, "fit")
 	}
 	res := &Result{
-		Epochs:  len(hist.Epoch),
-		Seconds: time.Since(start).Seconds(),
-		Summary: model.Summary(),
-		History: hist,
-		Trainer: tr,
+		Epochs:   len(hist.Epoch),
+		Seconds:  time.Since(start).Seconds(),
+		Summary:  model.Summary(),
+		History:  hist,
+		Trainer:  tr,
+		TestData: test,
 	}
 	if res.Train, err = evaluate(ctx, tr, train); err != nil {
 		return nil, errors.Wrap(err, "evaluate on the training split")

@@ -22,6 +22,8 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Int64Var(&s.Seed, "seed", 0, "seed of the data, split, weights and shuffling (0: the recipe's default, 42)")
 	fs.IntVar(&s.Verbose, "verbose", 1, "progress on stdout: 0 none, 1 bar or one line per epoch, 2 one line per epoch")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object on the last line of stdout")
+	plotPath := fs.String("plot", "", "after training, write the learning curves to this PNG or SVG file")
+	reportPath := fs.String("report", "", "after training, write a self-contained HTML report (summary, curves, metrics, confusion matrix) to this file")
 	save := fs.String("save", "", "after training, write the model and the optimizer state to this file (resumable; see demo predict and demo serve)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: demo run NAME [flags]\nrecipes: %s\nflags:\n", strings.Join(zoo.Names(), ", "))
@@ -63,6 +65,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	if err := writeReport(stdout, res, r.Expected); err != nil {
+		fmt.Fprintf(stderr, "demo run %s: %v\n", name, err)
+		return exitFailure
+	}
+	if err := writePictures(res, s, *plotPath, *reportPath); err != nil {
 		fmt.Fprintf(stderr, "demo run %s: %v\n", name, err)
 		return exitFailure
 	}

@@ -27,6 +27,11 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 			os.Remove(tmp)
 		}
 	}()
+	// CreateTemp makes the file private (0600); a saved model or report is an
+	// ordinary file.
+	if err = f.Chmod(0o644); err != nil {
+		return errors.Wrapf(err, "chmod %s", tmp)
+	}
 	if err = write(f); err != nil {
 		return errors.Wrapf(err, "write %s", path)
 	}
