@@ -22,14 +22,13 @@ func csvCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	target := fs.String("target", "", "the target column (default: the last one)")
 	task := fs.String("task", "classification", "classification or regression")
 	hidden := fs.String("hidden", "64,32", "widths of the hidden ReLU layers, comma separated")
-	fs.IntVar(&s.Epochs, "epochs", 0, "number of epochs (0: 50)")
-	fs.IntVar(&s.BatchSize, "batch", 0, "batch size (0: 32)")
-	fs.Float64Var(&s.LR, "lr", 0, "peak learning rate (0: 0.005)")
-	fs.Int64Var(&s.Seed, "seed", 0, "seed of the split, weights and shuffling (0: 42)")
-	fs.IntVar(&s.Verbose, "verbose", 1, "progress on stdout: 0 none, 1 bar or one line per epoch, 2 one line per epoch")
-	asJSON := fs.Bool("json", false, "print the result as one JSON object on the last line of stdout")
+	asJSON := trainingFlags(fs, &s, "the default: 50 epochs, batch 32, lr 0.005, seed 42")
 	if err := fs.Parse(args); err != nil {
 		return parseStatus(err)
+	}
+	if s.Epochs < 0 || s.BatchSize < 0 || s.LR < 0 || s.Verbose < 0 {
+		fmt.Fprintln(stderr, "demo csv: -epochs, -batch, -lr and -verbose must not be negative")
+		return exitUsage
 	}
 	if *file == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "usage: demo csv -file F [-target COL] [-task classification|regression] [-hidden 64,32] [-epochs N] [-json]")

@@ -33,6 +33,7 @@ func TestCSVCommand(t *testing.T) {
 		{[]string{"csv", "-file", "testdata/iris.csv", "-hidden", "8,x"}, exitUsage, `"x" is not a positive width`},
 		{[]string{"csv", "-file", "testdata/iris.csv", "-target", "colour"}, exitFailure, "colour"},
 		{[]string{"csv", "-file", "testdata/iris.csv", "-task", "ranking"}, exitFailure, "ranking"},
+		{[]string{"csv", "-file", "testdata/iris.csv", "-epochs", "-1"}, exitUsage, "must not be negative"},
 	} {
 		var o, e bytes.Buffer
 		if c := run(tc.args, &o, &e); c != tc.code || !strings.Contains(e.String(), tc.want) {

@@ -16,12 +16,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var s zoo.Settings
-	fs.IntVar(&s.Epochs, "epochs", 0, "number of epochs (0: the recipe's default)")
-	fs.IntVar(&s.BatchSize, "batch", 0, "batch size (0: the recipe's default)")
-	fs.Float64Var(&s.LR, "lr", 0, "peak learning rate (0: the recipe's default)")
-	fs.Int64Var(&s.Seed, "seed", 0, "seed of the data, split, weights and shuffling (0: the recipe's default, 42)")
-	fs.IntVar(&s.Verbose, "verbose", 1, "progress on stdout: 0 none, 1 bar or one line per epoch, 2 one line per epoch")
-	asJSON := fs.Bool("json", false, "print the result as one JSON object on the last line of stdout")
+	asJSON := trainingFlags(fs, &s, "the recipe's default")
 	plotPath := fs.String("plot", "", "after training, write the learning curves to this PNG or SVG file")
 	reportPath := fs.String("report", "", "after training, write a self-contained HTML report (summary, curves, metrics, confusion matrix) to this file")
 	save := fs.String("save", "", "after training, write the model and the optimizer state to this file (resumable; see demo predict and demo serve)")
@@ -85,4 +80,16 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return exitOK
+}
+
+// trainingFlags declares the settings flags that demo run and demo csv share
+// (-epochs, -batch, -lr, -seed, -verbose) and returns -json; zero values take
+// the defaults that dflt names.
+func trainingFlags(fs *flag.FlagSet, s *zoo.Settings, dflt string) *bool {
+	fs.IntVar(&s.Epochs, "epochs", 0, "number of epochs (0: "+dflt+")")
+	fs.IntVar(&s.BatchSize, "batch", 0, "batch size (0: "+dflt+")")
+	fs.Float64Var(&s.LR, "lr", 0, "peak learning rate (0: "+dflt+")")
+	fs.Int64Var(&s.Seed, "seed", 0, "seed of the data, split, weights and shuffling (0: "+dflt+")")
+	fs.IntVar(&s.Verbose, "verbose", 1, "progress on stdout: 0 none, 1 bar or one line per epoch, 2 one line per epoch")
+	return fs.Bool("json", false, "print the result as one JSON object on the last line of stdout")
 }
