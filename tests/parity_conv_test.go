@@ -11,7 +11,6 @@ import (
 
 	"github.com/gokeras/gokeras/graph"
 	"github.com/gokeras/gokeras/layers"
-	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
@@ -65,56 +64,11 @@ func parityConvRun(m graph.Mode, layer layers.Layer, x, up parityArray, set func
 	if err != nil {
 		return res, fmt.Errorf("forward: %w", err)
 	}
-	upNode, upT, err := g.Input("upstream", up.Shape[1:]...)
-	if err != nil {
+	var gs [][]float64
+	if res.y, gs, err = parityBackward(g, xNode, y, up.Data, grads()); err != nil {
 		return res, err
 	}
-	parityCopyF32(upT, up.Data)
-	prod, err := G.HadamardProd(y, upNode)
-	if err != nil {
-		return res, err
-	}
-	cost, err := graph.SumAll(prod)
-	if err != nil {
-		return res, err
-	}
-	wrt := G.Nodes{xNode}
-	for _, p := range grads() {
-		n, ok := g.ParamNode(p)
-		if !ok {
-			return res, fmt.Errorf("param %s not bound to the graph", p.Name)
-		}
-		wrt = append(wrt, n)
-	}
-	var yVal G.Value
-	G.Read(y, &yVal)
-	gs, err := G.Grad(cost, wrt...)
-	if err != nil {
-		return res, fmt.Errorf("grad: %w", err)
-	}
-	vals := make([]G.Value, len(gs))
-	for i, n := range gs {
-		G.Read(n, &vals[i])
-	}
-	vm := G.NewTapeMachine(g.ExprGraph())
-	defer vm.Close()
-	if err := vm.RunAll(); err != nil {
-		return res, fmt.Errorf("run: %w", err)
-	}
-	if res.y, err = parityFloats(yVal); err != nil {
-		return res, err
-	}
-	for i, v := range vals {
-		f, err := parityFloats(v)
-		if err != nil {
-			return res, fmt.Errorf("gradient %d: %w", i, err)
-		}
-		if i == 0 {
-			res.dx = f
-		} else {
-			res.dp = append(res.dp, f)
-		}
-	}
+	res.dx, res.dp = gs[0], gs[1:]
 	return res, nil
 }
 

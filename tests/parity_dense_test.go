@@ -7,7 +7,6 @@ import (
 
 	"github.com/gokeras/gokeras/graph"
 	"github.com/gokeras/gokeras/layers"
-	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
@@ -66,51 +65,11 @@ func parityRunDense(c parityDenseCase) (res parityDenseResult, err error) {
 	if err != nil {
 		return res, fmt.Errorf("forward: %w", err)
 	}
-	upNode, upT, err := g.Input("upstream", units)
-	if err != nil {
+	var grads [][]float64
+	if res.y, grads, err = parityBackward(g, xNode, y, c.Upstream.Data, layer.Params()); err != nil {
 		return res, err
 	}
-	parityCopyF32(upT, c.Upstream.Data)
-	prod, err := G.HadamardProd(y, upNode)
-	if err != nil {
-		return res, err
-	}
-	cost, err := graph.SumAll(prod)
-	if err != nil {
-		return res, err
-	}
-	kNode, ok := g.ParamNode(layer.Kernel())
-	if !ok {
-		return res, fmt.Errorf("kernel not bound to the graph")
-	}
-	bNode, ok := g.ParamNode(layer.Bias())
-	if !ok {
-		return res, fmt.Errorf("bias not bound to the graph")
-	}
-	var yVal G.Value
-	G.Read(y, &yVal)
-	grads, err := G.Grad(cost, xNode, kNode, bNode)
-	if err != nil {
-		return res, fmt.Errorf("grad: %w", err)
-	}
-	gradVals := make([]G.Value, len(grads))
-	for i, n := range grads {
-		G.Read(n, &gradVals[i])
-	}
-	vm := G.NewTapeMachine(g.ExprGraph())
-	defer vm.Close()
-	if err := vm.RunAll(); err != nil {
-		return res, fmt.Errorf("run: %w", err)
-	}
-	if res.y, err = parityFloats(yVal); err != nil {
-		return res, fmt.Errorf("y: %w", err)
-	}
-	dst := []*[]float64{&res.dx, &res.dw, &res.db}
-	for i, v := range gradVals {
-		if *dst[i], err = parityFloats(v); err != nil {
-			return res, fmt.Errorf("gradient %d: %w", i, err)
-		}
-	}
+	res.dx, res.dw, res.db = grads[0], grads[1], grads[2]
 	return res, nil
 }
 

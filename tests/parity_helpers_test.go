@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gokeras/gokeras/graph"
+	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
@@ -170,4 +172,57 @@ func (m *parityMax) report(t *testing.T, what string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	t.Logf("%s: largest scaled difference %.3g (%s)", what, m.value, m.where)
+}
+
+// parityBackward runs y's graph once and returns y and the gradients of
+// sum(y ⊙ upstream) with respect to x and to params (in that order), read through
+// G.Read so that register reuse cannot clobber them.
+func parityBackward(g *graph.Graph, x, y *G.Node, upstream []float64, params []*graph.Param) ([]float64, [][]float64, error) {
+	upNode, upT, err := g.Input("upstream", y.Shape()[1:]...)
+	if err != nil {
+		return nil, nil, err
+	}
+	parityCopyF32(upT, upstream)
+	prod, err := G.HadamardProd(y, upNode)
+	if err != nil {
+		return nil, nil, err
+	}
+	cost, err := graph.SumAll(prod)
+	if err != nil {
+		return nil, nil, err
+	}
+	wrt := G.Nodes{x}
+	for _, p := range params {
+		n, ok := g.ParamNode(p)
+		if !ok {
+			return nil, nil, fmt.Errorf("param %s not bound to the graph", p.Name)
+		}
+		wrt = append(wrt, n)
+	}
+	var yVal G.Value
+	G.Read(y, &yVal)
+	gs, err := G.Grad(cost, wrt...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("grad: %w", err)
+	}
+	vals := make([]G.Value, len(gs))
+	for i, n := range gs {
+		G.Read(n, &vals[i])
+	}
+	vm := G.NewTapeMachine(g.ExprGraph())
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		return nil, nil, fmt.Errorf("run: %w", err)
+	}
+	yf, err := parityFloats(yVal)
+	if err != nil {
+		return nil, nil, fmt.Errorf("y: %w", err)
+	}
+	grads := make([][]float64, len(vals))
+	for i, v := range vals {
+		if grads[i], err = parityFloats(v); err != nil {
+			return nil, nil, fmt.Errorf("gradient %d: %w", i, err)
+		}
+	}
+	return yf, grads, nil
 }
