@@ -19,9 +19,11 @@ type Graph struct {
 	dtype     tensor.Dtype
 	batch     int
 	params    map[*Param]*G.Node
+	order     []*Param // params in the order they were bound
 	names     map[string]bool
 	feeds     []feed
 	logits    map[*G.Node]logits
+	masks     map[*G.Node]*G.Node
 	penalties []*G.Node
 }
 
@@ -47,7 +49,7 @@ func New(mode Mode, dtype tensor.Dtype, batch int) (*Graph, error) {
 	}
 	return &Graph{
 		g: G.NewGraph(), mode: mode, dtype: dtype, batch: batch,
-		params: map[*Param]*G.Node{}, names: map[string]bool{}, logits: map[*G.Node]logits{},
+		params: map[*Param]*G.Node{}, names: map[string]bool{}, logits: map[*G.Node]logits{}, masks: map[*G.Node]*G.Node{},
 	}, nil
 }
 
@@ -85,7 +87,50 @@ func (g *Graph) Param(p *Param) (*G.Node, error) {
 		return nil, err
 	}
 	g.params[p] = n
+	g.order = append(g.order, p)
 	return n, nil
+}
+
+// BoundParams lists the parameters bound to the graph, in the order they were first
+// used.
+func (g *Graph) BoundParams() []*Param { return append([]*Param(nil), g.order...) }
+
+// WeightPenalties builds the regularization penalty of every bound parameter that has
+// a Regularizer, in binding order (so the same model gives the same sum).
+func (g *Graph) WeightPenalties() ([]*G.Node, error) {
+	var out []*G.Node
+	for _, p := range g.order {
+		if p.Regularizer.IsZero() {
+			continue
+		}
+		pen, err := p.Regularizer.Penalty(g.params[p])
+		if err != nil {
+			return nil, errors.Wrapf(err, "param %s", p.Name)
+		}
+		out = append(out, pen)
+	}
+	return out, nil
+}
+
+// InputOf adds an input node of dtype dt (a float type or an integer type such as
+// tensor.Int64 for ids) named name, of shape (Batch, shape...), bound to a new
+// tensor, and returns both.
+func (g *Graph) InputOf(name string, dt tensor.Dtype, shape ...int) (*G.Node, *tensor.Dense, error) {
+	full := append([]int{g.batch}, shape...)
+	t := tensor.New(tensor.Of(dt), tensor.WithShape(full...))
+	n, err := g.bind(name, t)
+	return n, t, err
+}
+
+// SetMask records a mask for out: a float tensor of out's leading shape, 1 where a
+// step is real and 0 where it is padding (Keras' mask_zero). Layers that handle
+// masks read it with Mask.
+func (g *Graph) SetMask(out, mask *G.Node) { g.masks[out] = mask }
+
+// Mask returns the mask recorded for out, if any.
+func (g *Graph) Mask(out *G.Node) (*G.Node, bool) {
+	m, ok := g.masks[out]
+	return m, ok
 }
 
 // ParamNode returns the node of p if p was bound to this graph.

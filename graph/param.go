@@ -17,6 +17,9 @@ type Param struct {
 	Value *tensor.Dense
 	// Trainable is false for statistics that the optimizer must not touch.
 	Trainable bool
+	// Regularizer is the penalty on the weight added to the training loss (zero:
+	// none). Trainers collect it from every parameter a training program uses.
+	Regularizer Regularizer
 }
 
 // NewParam creates a trainable parameter of the given dtype (Float32 or Float64)

@@ -63,14 +63,6 @@ func (l *BatchNormLayer) MovingMean() *graph.Param { return l.movMean }
 // MovingVariance is the (channels) moving variance, not trainable.
 func (l *BatchNormLayer) MovingVariance() *graph.Param { return l.movVar }
 
-// Params returns gamma, beta, moving_mean and moving_variance.
-func (l *BatchNormLayer) Params() []*graph.Param {
-	if l.gamma == nil {
-		return nil
-	}
-	return []*graph.Param{l.gamma, l.beta, l.movMean, l.movVar}
-}
-
 // Build creates the four (channels) parameters for inputs of shape (...,
 // channels) and returns the same shape.
 func (l *BatchNormLayer) Build(ctx BuildContext, in []int) ([]int, error) {
@@ -85,11 +77,14 @@ func (l *BatchNormLayer) Build(ctx BuildContext, in []int) ([]int, error) {
 	ps := make([]*graph.Param, 4)
 	names := []string{"gamma", "beta", "moving_mean", "moving_variance"}
 	for i, v := range []float64{1, 0, 0, 1} {
-		p, err := graph.NewParam(l.Name()+"/"+names[i], ctx.DType, []int{c}, graph.Constant{V: v}, c, c, ctx.RNG)
+		opts := []WeightOption{WeightFans(c, c)}
+		if i >= 2 {
+			opts = append(opts, NonTrainable())
+		}
+		p, err := ctx.AddWeight(l, names[i], []int{c}, graph.Constant{V: v}, opts...)
 		if err != nil {
 			return nil, errors.Wrap(err, who)
 		}
-		p.Trainable = i < 2
 		ps[i] = p
 	}
 	l.gamma, l.beta, l.movMean, l.movVar = ps[0], ps[1], ps[2], ps[3]
@@ -105,7 +100,7 @@ func (l *BatchNormLayer) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
 		return nil, errors.Errorf("%s: not built", who)
 	}
 	nodes := make([]*G.Node, 4)
-	for i, p := range l.Params() {
+	for i, p := range []*graph.Param{l.gamma, l.beta, l.movMean, l.movVar} {
 		var err error
 		if nodes[i], err = g.Param(p); err != nil {
 			return nil, errors.Wrap(err, who)

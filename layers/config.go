@@ -29,7 +29,11 @@ type LayerFactory func(c LayerConfig) (Layer, error)
 
 // Config returns the input shape.
 func (l *InputLayer) Config() LayerConfig {
-	return LayerConfig{"InputLayer", l.Name(), map[string]interface{}{"shape": l.shape}}
+	c := map[string]interface{}{"shape": l.shape}
+	if dt := dtypeName(l.dtype); dt != "" {
+		c["dtype"] = dt
+	}
+	return LayerConfig{"InputLayer", l.Name(), c}
 }
 
 // Config returns units, activation, bias, initializer names and the regularizer.
@@ -44,6 +48,28 @@ func (l *DenseLayer) Config() LayerConfig {
 // Config returns the activation name.
 func (l *ActivationLayer) Config() LayerConfig {
 	return LayerConfig{"Activation", l.Name(), map[string]interface{}{"activation": orLinear(l.activation)}}
+}
+
+// Config returns the axis (Concatenate) or the axes and normalize (Dot); nothing
+// for the element-wise merges.
+func (l *MergeLayer) Config() LayerConfig {
+	c := map[string]interface{}{}
+	switch l.kind {
+	case "Concatenate":
+		c["axis"] = l.axis
+	case "Dot":
+		c["axes"] = l.axes[:]
+		c["normalize"] = l.normalize
+	}
+	return LayerConfig{l.kind, l.Name(), c}
+}
+
+// Config returns input_dim, output_dim, mask_zero and the initializer's name.
+func (l *EmbeddingLayer) Config() LayerConfig {
+	return LayerConfig{"Embedding", l.Name(), map[string]interface{}{
+		"input_dim": l.vocab, "output_dim": l.dim, "mask_zero": l.maskZero,
+		"embeddings_initializer": orCustom(l.cfg.embInitName),
+	}}
 }
 
 // Config returns the rate.
@@ -83,7 +109,29 @@ func builtinLayer(c LayerConfig) (Layer, error) {
 	var l Layer
 	switch c.Class {
 	case "InputLayer":
-		l = Input(r.ints("shape")...)
+		t, err := inputFromConfig(c)
+		if err != nil {
+			return nil, err
+		}
+		l = t.Layer()
+	case "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum":
+		l, _ = newMerge(c.Class, nil, []Option{name})
+	case "Concatenate":
+		l = Concatenate(r.integer("axis"), name)
+	case "Dot":
+		axes := r.ints("axes")
+		if r.err == nil && len(axes) != 2 {
+			r.err = errors.Errorf("config \"axes\": %v is not a pair", axes)
+		}
+		if r.err == nil {
+			l = DotAxes(axes[0], axes[1], name, WithNormalize(r.boolean("normalize")))
+		}
+	case "Embedding":
+		opts := []Option{name, WithMaskZero(r.boolean("mask_zero"))}
+		if k := r.str("embeddings_initializer"); k != "custom" {
+			opts = append(opts, WithEmbeddingsInitializerName(k))
+		}
+		l = Embedding(r.integer("input_dim"), r.integer("output_dim"), opts...)
 	case "Dense":
 		opts := []Option{name, WithActivation(r.str("activation")), WithBias(r.boolean("use_bias"))}
 		if k := r.str("kernel_initializer"); k != "custom" {
@@ -117,7 +165,8 @@ func builtinLayer(c LayerConfig) (Layer, error) {
 
 // BuiltinLayerClasses lists the classes Load knows without WithCustomLayer.
 func BuiltinLayerClasses() []string {
-	names := append([]string{"Activation", "Dense", "Dropout", "Flatten", "InputLayer", "Reshape"}, convLayerClasses()...)
+	names := append([]string{"Activation", "Add", "Average", "Concatenate", "Dense", "Dot", "Dropout", "Embedding", "Flatten",
+		"Functional", "InputLayer", "Maximum", "Minimum", "Multiply", "Reshape", "Sequential", "Subtract"}, convLayerClasses()...)
 	sort.Strings(names)
 	return names
 }

@@ -91,17 +91,6 @@ func (l *Conv2DLayer) Kernel() *graph.Param { return l.kernel }
 // Bias is the (filters) bias (nil before Build or without a bias).
 func (l *Conv2DLayer) Bias() *graph.Param { return l.bias }
 
-// Params returns the kernel and, if used, the bias.
-func (l *Conv2DLayer) Params() []*graph.Param {
-	switch {
-	case l.kernel == nil:
-		return nil
-	case l.bias == nil:
-		return []*graph.Param{l.kernel}
-	}
-	return []*graph.Param{l.kernel, l.bias}
-}
-
 // Build creates the kernel and bias for images of shape (height, width, channels)
 // and returns (out_height, out_width, filters).
 func (l *Conv2DLayer) Build(ctx BuildContext, in []int) ([]int, error) {
@@ -126,7 +115,7 @@ func (l *Conv2DLayer) Build(ctx BuildContext, in []int) ([]int, error) {
 	}
 	area := l.size[0] * l.size[1]
 	fanIn, fanOut := area*in[2], area*l.filters
-	if l.kernel, err = graph.NewParam(l.Name()+"/kernel", ctx.DType, kshape, kinit, fanIn, fanOut, ctx.RNG); err != nil {
+	if l.kernel, err = ctx.AddWeight(l, "kernel", kshape, kinit, WeightFans(fanIn, fanOut), WeightRegularizer(l.cfg.kernelRegularizer)); err != nil {
 		return nil, errors.Wrap(err, who)
 	}
 	if l.cfg.useBias {
@@ -134,7 +123,7 @@ func (l *Conv2DLayer) Build(ctx BuildContext, in []int) ([]int, error) {
 		if err != nil {
 			return nil, errors.Wrapf(err, "%s: bias", who)
 		}
-		if l.bias, err = graph.NewParam(l.Name()+"/bias", ctx.DType, []int{l.filters}, binit, fanIn, fanOut, ctx.RNG); err != nil {
+		if l.bias, err = ctx.AddWeight(l, "bias", []int{l.filters}, binit, WeightFans(fanIn, fanOut)); err != nil {
 			return nil, errors.Wrap(err, who)
 		}
 	}
@@ -164,13 +153,6 @@ func (l *Conv2DLayer) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
 		if z, err = graph.AddBias(z, b); err != nil {
 			return nil, errors.Wrap(err, who)
 		}
-	}
-	if !l.cfg.kernelRegularizer.IsZero() && g.Mode() == graph.Train {
-		p, err := l.cfg.kernelRegularizer.Penalty(w)
-		if err != nil {
-			return nil, errors.Wrap(err, who)
-		}
-		g.AddPenalty(p)
 	}
 	return activate(g, z, l.cfg.activation, l.act)
 }

@@ -27,7 +27,7 @@ func trainable(ps []*graph.Param) []*graph.Param {
 func TestConvLayerGradients(t *testing.T) {
 	tests := []struct {
 		name  string
-		layer layers.Layer
+		layer layers.SingleLayer
 		in    []int
 	}{
 		{"conv valid", layers.Conv2D(3, 3), []int{5, 5, 2}},

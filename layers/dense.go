@@ -46,17 +46,6 @@ func (l *DenseLayer) Kernel() *graph.Param { return l.kernel }
 // Bias is the (units) bias vector (nil before Build or without a bias).
 func (l *DenseLayer) Bias() *graph.Param { return l.bias }
 
-// Params returns the kernel and, if used, the bias.
-func (l *DenseLayer) Params() []*graph.Param {
-	if l.kernel == nil {
-		return nil
-	}
-	if l.bias == nil {
-		return []*graph.Param{l.kernel}
-	}
-	return []*graph.Param{l.kernel, l.bias}
-}
-
 // Build creates the kernel and bias for inputs of shape (..., in).
 func (l *DenseLayer) Build(ctx BuildContext, in []int) ([]int, error) {
 	if l.err != nil {
@@ -75,7 +64,7 @@ func (l *DenseLayer) Build(ctx BuildContext, in []int) ([]int, error) {
 		return nil, errors.Wrap(err, "kernel")
 	}
 	fanIn := in[len(in)-1]
-	if l.kernel, err = graph.NewParam(l.Name()+"/kernel", ctx.DType, []int{fanIn, l.units}, kinit, fanIn, l.units, ctx.RNG); err != nil {
+	if l.kernel, err = ctx.AddWeight(l, "kernel", []int{fanIn, l.units}, kinit, WeightRegularizer(l.cfg.kernelRegularizer)); err != nil {
 		return nil, err
 	}
 	if l.cfg.useBias {
@@ -83,7 +72,7 @@ func (l *DenseLayer) Build(ctx BuildContext, in []int) ([]int, error) {
 		if err != nil {
 			return nil, errors.Wrap(err, "bias")
 		}
-		if l.bias, err = graph.NewParam(l.Name()+"/bias", ctx.DType, []int{l.units}, binit, fanIn, l.units, ctx.RNG); err != nil {
+		if l.bias, err = ctx.AddWeight(l, "bias", []int{l.units}, binit, WeightFans(fanIn, l.units)); err != nil {
 			return nil, err
 		}
 	}
@@ -127,13 +116,6 @@ func (l *DenseLayer) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
 		if z, err = G.Reshape(z, shape); err != nil {
 			return nil, errors.Wrap(err, "Dense: restore leading axes")
 		}
-	}
-	if !l.cfg.kernelRegularizer.IsZero() && g.Mode() == graph.Train {
-		p, err := l.cfg.kernelRegularizer.Penalty(w)
-		if err != nil {
-			return nil, err
-		}
-		g.AddPenalty(p)
 	}
 	return activate(g, z, l.activation, l.act)
 }

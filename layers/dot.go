@@ -16,10 +16,11 @@ import (
 // if that fails the graph lists the layers by type and a note says why.
 func (s *Sequential) ToDot() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "digraph %s {\n", dotQuote(s.name))
+	fmt.Fprintf(&b, "digraph %s {\n", dotQuote(s.Name()))
 	b.WriteString("\trankdir=TB;\n")
 	b.WriteString("\tnode [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", fontname=\"Helvetica\"];\n")
 	err := s.Build()
+	shapes := s.shapes()
 	for i, l := range s.layers {
 		var lines []string
 		if err != nil {
@@ -30,7 +31,7 @@ func (s *Sequential) ToDot() string {
 		} else {
 			lines = []string{
 				fmt.Sprintf("%s (%s)", l.Name(), l.Type()),
-				"output: (None, " + strings.TrimPrefix(fmtShape(s.shapes[i]), "("),
+				"output: (None, " + strings.TrimPrefix(fmtShape(shapes[i]), "("),
 			}
 			n := 0
 			for _, p := range l.Params() {
@@ -63,11 +64,11 @@ func (s *Sequential) ExprDot() (dot string, err error) {
 	if err := s.Build(); err != nil {
 		return "", err
 	}
-	g, err := graph.New(graph.Infer, s.dtype, 1)
+	g, err := graph.New(graph.Infer, s.DType(), 1)
 	if err != nil {
 		return "", errors.Wrap(err, "sequential: expression graph")
 	}
-	x, _, err := g.Input("x", s.in...)
+	x, _, err := g.Input("x", s.InputShape()...)
 	if err != nil {
 		return "", errors.Wrap(err, "sequential: expression graph input")
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/gokeras/gokeras/graph"
 	"github.com/pkg/errors"
 	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
 )
 
 // InputLayer declares the shape of one example; it is the first layer of a
@@ -11,7 +12,9 @@ import (
 type InputLayer struct {
 	Base
 	shape []int
+	dtype tensor.Dtype // zero: the model's float type
 	err   error
+	t     *Tensor // the symbolic tensor of a functional model's input
 }
 
 // Input declares examples of the given shape (without the batch dimension):
@@ -44,6 +47,25 @@ func (l *InputLayer) Build(_ BuildContext, in []int) ([]int, error) {
 		return nil, errors.Errorf("input: declared shape %v but receives %v", l.shape, in)
 	}
 	return l.Shape(), nil
+}
+
+// DType is the declared dtype: the zero Dtype stands for the model's float type.
+func (l *InputLayer) DType() tensor.Dtype { return l.dtype }
+
+// tensor returns the input's symbolic tensor, made on first use.
+func (l *InputLayer) tensor() *Tensor {
+	if l.t != nil {
+		return l.t
+	}
+	n := &node{layer: l}
+	t := &Tensor{node: n, spec: Spec{Name: l.Name(), Shape: l.Shape(), DType: l.dtype}, err: l.err}
+	if l.err != nil {
+		t.err = errors.Wrapf(l.err, "input %q", l.Name())
+	}
+	n.out = []*Tensor{t}
+	l.nodes = append(l.nodes, n)
+	l.t = t
+	return t
 }
 
 // Forward returns x.

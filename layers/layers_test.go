@@ -38,7 +38,7 @@ func TestLayerGradients(t *testing.T) {
 	}
 	type tc struct {
 		name  string
-		layer layers.Layer
+		layer layers.SingleLayer
 		in    []int
 	}
 	tests := []tc{

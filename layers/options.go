@@ -32,6 +32,10 @@ type config struct {
 	padding           string  // "valid" or "same"; empty: not given
 	momentum          float64 // BatchNormalization
 	epsilon           float64 // BatchNormalization
+	normalize         bool    // Dot
+	maskZero          bool    // Embedding
+	embInit           graph.Initializer
+	embInitName       string
 	set               map[string]bool
 }
 

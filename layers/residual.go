@@ -49,6 +49,9 @@ func (l *ResidualLayer) Shortcut() []Layer { return append([]Layer(nil), l.short
 
 // Params lists the branch's then the shortcut's parameters.
 func (l *ResidualLayer) Params() []*graph.Param {
+	if l.out == nil {
+		return nil
+	}
 	var ps []*graph.Param
 	for _, s := range append(l.Branch(), l.shortcut...) {
 		ps = append(ps, s.Params()...)
@@ -62,9 +65,6 @@ func (l *ResidualLayer) Build(ctx BuildContext, in []int) ([]int, error) {
 	who := named("Residual", l.Name())
 	if l.err != nil {
 		return nil, errors.Wrap(l.err, who)
-	}
-	if l.out != nil {
-		return nil, errors.Errorf("%s: already built", who)
 	}
 	act, err := graph.Activation(l.activation)
 	if err != nil {
@@ -113,17 +113,21 @@ func (l *ResidualLayer) Build(ctx BuildContext, in []int) ([]int, error) {
 	return append([]int(nil), b...), nil
 }
 
-// buildStack builds layers in order from shape in and returns the last shape.
+// buildStack builds layers in order from shape in (each once, see buildLayer) and
+// returns the last shape.
 func buildStack(ctx BuildContext, what string, ls []Layer, in []int) ([]int, error) {
-	shape := append([]int(nil), in...)
+	spec := []Spec{{Shape: append([]int(nil), in...), DType: ctx.DType}}
 	for i, s := range ls {
-		out, err := s.Build(ctx, shape)
+		out, err := buildLayer(ctx, s, spec)
 		if err != nil {
-			return nil, errors.Wrapf(err, "%s layer %d (%s) with input shape %s", what, i, s.Name(), fmtShape(shape))
+			return nil, errors.Wrapf(err, "%s layer %d (%s) with input shape %s", what, i, s.Name(), fmtShape(spec[0].Shape))
 		}
-		shape = out
+		if len(out) != 1 {
+			return nil, errors.Errorf("%s layer %d (%s) gives %d outputs, want 1", what, i, s.Name(), len(out))
+		}
+		spec = out
 	}
-	return shape, nil
+	return spec[0].Shape, nil
 }
 
 // Forward adds branch(x) + shortcut(x) and the activation to g.
@@ -140,7 +144,7 @@ func (l *ResidualLayer) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, who)
 	}
-	sum, err := G.Add(b, s)
+	sum, err := mergeAdd(b, s)
 	if err != nil {
 		return nil, errors.Wrapf(err, "%s: add branch %v and shortcut %v", who, b.Shape(), s.Shape())
 	}
@@ -149,10 +153,29 @@ func (l *ResidualLayer) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
 
 func forwardStack(g *graph.Graph, what string, ls []Layer, x *G.Node) (*G.Node, error) {
 	for i, s := range ls {
-		var err error
-		if x, err = s.Forward(g, x); err != nil {
+		ys, err := forwardLayer(g, s, []*G.Node{x})
+		if err != nil {
 			return nil, errors.Wrapf(err, "%s layer %d (%s)", what, i, s.Name())
 		}
+		x = ys[0]
 	}
 	return x, nil
+}
+
+// forwardLayer adds one call of l to g, whichever interface l implements.
+func forwardLayer(g *graph.Graph, l Layer, xs []*G.Node) ([]*G.Node, error) {
+	switch bl := l.(type) {
+	case MultiLayer:
+		return bl.ForwardMulti(g, xs)
+	case SingleLayer:
+		if len(xs) != 1 {
+			return nil, errors.Errorf("layer %s takes one input, got %d", layerLabel(l), len(xs))
+		}
+		y, err := bl.Forward(g, xs[0])
+		if err != nil {
+			return nil, err
+		}
+		return []*G.Node{y}, nil
+	}
+	return nil, errors.Errorf("layer %s (%T) has neither Forward nor ForwardMulti", layerLabel(l), l)
 }

@@ -51,33 +51,62 @@ func (s *Sequential) Save(path string) error {
 // SaveTo writes the model to w (see Save).
 func (s *Sequential) SaveTo(w io.Writer) error { return Encode(w, s, nil) }
 
+// Save writes the model (architecture as Keras' functional config with every
+// layer's inbound connections, weights, attachments) to path, atomically.
+func (m *Functional) Save(path string) error {
+	return atomicfile.Write(path, func(w io.Writer) error { return Encode(w, m, nil) })
+}
+
+// SaveTo writes the model to w (see Save).
+func (m *Functional) SaveTo(w io.Writer) error { return Encode(w, m, nil) }
+
+// architecture returns the JSON architecture and the attachments of a built model.
+func architecture(m Model) (arch []byte, attachments map[string]json.RawMessage, err error) {
+	switch s := m.(type) {
+	case *Sequential:
+		cfg := modelConfig{Class: "Sequential", Name: s.Name(), DType: s.DType().String()}
+		for i, l := range s.layers {
+			c, err := configOf(l)
+			if err != nil {
+				return nil, nil, errors.Wrapf(err, "save: layer %d", i)
+			}
+			cfg.Layers = append(cfg.Layers, c)
+		}
+		arch, err = json.Marshal(cfg)
+		return arch, s.attachments, errors.Wrap(err, "save: model config")
+	case *Functional:
+		fc, err := s.functionalConfig()
+		if err != nil {
+			return nil, nil, errors.Wrap(err, "save")
+		}
+		arch, err = json.Marshal(fc)
+		return arch, s.attachments, errors.Wrap(err, "save: model config")
+	}
+	return nil, nil, errors.Errorf("save: model %T is neither *Sequential nor *Functional", m)
+}
+
 // Encode writes a built model and extra (may be nil) to w in the safetensors
 // format. Weights are stored under their parameter names ("dense/kernel"); Python's
 // safetensors reads them.
-func Encode(w io.Writer, s *Sequential, extra *Extra) error {
-	if !s.Built() {
+func Encode(w io.Writer, m Model, extra *Extra) error {
+	if m == nil || !m.Built() {
 		return errors.New("save: the model is not built")
 	}
-	cfg := modelConfig{Class: "Sequential", Name: s.name, DType: s.dtype.String()}
-	for i, l := range s.layers {
-		c, ok := l.(Configurable)
-		if !ok {
-			return errors.Errorf("save: layer %d (%s, %s) has no Config method, so it cannot be saved", i, l.Name(), l.Type())
-		}
-		cfg.Layers = append(cfg.Layers, c.Config())
-	}
-	cj, err := json.Marshal(cfg)
+	cj, att, err := architecture(m)
 	if err != nil {
-		return errors.Wrap(err, "save: model config")
+		return err
 	}
-	aj, err := json.Marshal(s.attachments)
+	aj, err := json.Marshal(att)
 	if err != nil {
 		return errors.Wrap(err, "save: attachments")
 	}
 	meta := map[string]string{metaFormat: "gokeras", metaVersion: strconv.Itoa(FormatVersion), metaConfig: string(cj), metaAttachments: string(aj)}
 	var ts []safetensors.Tensor
 	names := map[string]bool{}
-	for _, p := range s.Params() {
+	for _, p := range m.Params() {
+		if names[p.Name] {
+			return errors.Errorf("save: two weights are named %q", p.Name)
+		}
 		ts = append(ts, safetensors.Tensor{Name: p.Name, Value: p.Value})
 		names[p.Name] = true
 	}
@@ -120,7 +149,7 @@ func WithCustomLayer(class string, f LayerFactory) LoadOption {
 // builds them, and sets every weight. A truncated or corrupt file, an unknown format
 // version, an unknown layer class, a missing, extra or misshapen tensor is an error
 // naming what is wrong.
-func Load(path string, opts ...LoadOption) (*Sequential, error) {
+func Load(path string, opts ...LoadOption) (Model, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, errors.Wrap(err, "load")
@@ -131,13 +160,13 @@ func Load(path string, opts ...LoadOption) (*Sequential, error) {
 }
 
 // LoadFrom reads a model from r (see Load).
-func LoadFrom(r io.Reader, opts ...LoadOption) (*Sequential, error) {
+func LoadFrom(r io.Reader, opts ...LoadOption) (Model, error) {
 	m, _, err := Decode(r, opts...)
 	return m, err
 }
 
 // Decode reads a model and what the file holds beside it (see Load).
-func Decode(r io.Reader, opts ...LoadOption) (m *Sequential, extra *Extra, err error) {
+func Decode(r io.Reader, opts ...LoadOption) (m Model, extra *Extra, err error) {
 	defer recoverTo(&err, "load")
 	c := loadConfig{custom: map[string]LayerFactory{}}
 	for _, o := range opts {
@@ -153,17 +182,14 @@ func Decode(r io.Reader, opts ...LoadOption) (m *Sequential, extra *Extra, err e
 	if v := meta[metaVersion]; v != strconv.Itoa(FormatVersion) {
 		return nil, nil, errors.Errorf("load: model file format version %q is not supported (this gokeras reads version %d)", v, FormatVersion)
 	}
-	var cfg modelConfig
-	if err := json.Unmarshal([]byte(meta[metaConfig]), &cfg); err != nil {
-		return nil, nil, errors.Wrap(err, "load: model config")
-	}
-	if m, err = fromConfig(cfg, c.custom); err != nil {
-		return nil, nil, err
-	}
+	var att map[string]json.RawMessage
 	if a := meta[metaAttachments]; a != "" && a != "null" {
-		if err := json.Unmarshal([]byte(a), &m.attachments); err != nil {
+		if err := json.Unmarshal([]byte(a), &att); err != nil {
 			return nil, nil, errors.Wrap(err, "load: attachments")
 		}
+	}
+	if m, err = fromConfig([]byte(meta[metaConfig]), registry{custom: c.custom}, att); err != nil {
+		return nil, nil, err
 	}
 	extra = &Extra{Tensors: map[string]*tensor.Dense{}, Metadata: map[string]string{}}
 	for k, v := range meta {
@@ -179,38 +205,49 @@ func Decode(r io.Reader, opts ...LoadOption) (m *Sequential, extra *Extra, err e
 	return m, extra, nil
 }
 
-func fromConfig(cfg modelConfig, custom map[string]LayerFactory) (*Sequential, error) {
-	if cfg.Class != "Sequential" {
-		return nil, errors.Errorf("load: model class %q is not supported (want Sequential)", cfg.Class)
+// fromConfig rebuilds and builds the model of a file's architecture JSON.
+func fromConfig(arch []byte, reg registry, att map[string]json.RawMessage) (Model, error) {
+	var head struct {
+		Class string `json:"class_name"`
+		DType string `json:"dtype"`
+	}
+	if err := json.Unmarshal(arch, &head); err != nil {
+		return nil, errors.Wrap(err, "load: model config")
 	}
 	dt := tensor.Float32
-	switch cfg.DType {
+	switch head.DType {
 	case "float32":
 	case "float64":
 		dt = tensor.Float64
 	default:
-		return nil, errors.Errorf("load: dtype %q is not supported (want float32 or float64)", cfg.DType)
+		return nil, errors.Errorf("load: dtype %q is not supported (want float32 or float64)", head.DType)
 	}
-	var ls []Layer
-	for i, lc := range cfg.Layers {
-		var l Layer
-		var err error
-		if f, ok := custom[lc.Class]; ok {
-			l, err = f(lc)
-		} else {
-			l, err = builtinLayer(lc)
+	var m Model
+	switch head.Class {
+	case "Sequential":
+		var cfg modelConfig
+		if err := json.Unmarshal(arch, &cfg); err != nil {
+			return nil, errors.Wrap(err, "load: model config")
 		}
+		s, err := reg.sequential(cfg)
 		if err != nil {
-			return nil, errors.Wrapf(err, "load: layer %d", i)
+			return nil, errors.Wrap(err, "load")
 		}
-		if l == nil {
-			return nil, errors.Errorf("load: layer %d (%s) has unknown class %q (known: %s; pass others with WithCustomLayer)", i, lc.Name, lc.Class, knownClasses(custom))
+		s.attachments = att
+		m = s
+	case "Functional":
+		var fc functionalConfig
+		if err := json.Unmarshal(arch, &fc); err != nil {
+			return nil, errors.Wrap(err, "load: model config")
 		}
-		ls = append(ls, l)
-	}
-	m := NewSequential(ls...)
-	if cfg.Name != "" {
-		m.name = cfg.Name
+		f, err := reg.functional(fc)
+		if err != nil {
+			return nil, errors.Wrap(err, "load")
+		}
+		f.attachments = att
+		m = f
+	default:
+		return nil, errors.Errorf("load: model class %q is not supported (want Sequential or Functional)", head.Class)
 	}
 	if err := m.Build(WithDType(dt)); err != nil {
 		return nil, errors.Wrap(err, "load: build")
@@ -220,7 +257,7 @@ func fromConfig(cfg modelConfig, custom map[string]LayerFactory) (*Sequential, e
 
 // setWeights copies the file's tensors into the model's parameters; tensors that
 // are not parameters go to extra.
-func setWeights(m *Sequential, ts []safetensors.Tensor, extra *Extra) error {
+func setWeights(m Model, ts []safetensors.Tensor, extra *Extra) error {
 	byName := map[string]*tensor.Dense{}
 	for _, t := range ts {
 		byName[t.Name] = t.Value

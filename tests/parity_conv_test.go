@@ -38,7 +38,7 @@ type parityConvResult struct {
 
 // parityConvRun builds layer for x's example shape in float32, lets set fill its
 // params, and runs y = layer(x) and the gradients of sum(y·upstream) in mode m.
-func parityConvRun(m graph.Mode, layer layers.Layer, x, up parityArray, set func() error, grads func() []*graph.Param) (res parityConvResult, err error) {
+func parityConvRun(m graph.Mode, layer layers.SingleLayer, x, up parityArray, set func() error, grads func() []*graph.Param) (res parityConvResult, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
@@ -153,7 +153,7 @@ func TestParityPool(t *testing.T) {
 	var worst parityMax
 	for _, c := range fix.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			var l layers.Layer
+			var l layers.SingleLayer
 			switch {
 			case c.Size == nil && c.Kind == "avg":
 				l = layers.GlobalAveragePooling2D()

@@ -17,11 +17,23 @@ const metaTraining = "training"
 
 // trainingState is what a trainer adds to a model file.
 type trainingState struct {
-	Loss      string    `json:"loss"`
-	Metrics   []string  `json:"metrics"`
-	Seed      int64     `json:"seed"`
-	Epoch     int       `json:"epoch"`
-	Optimizer *optState `json:"optimizer"`
+	Loss    string   `json:"loss"`
+	Metrics []string `json:"metrics"`
+	// Outputs holds, for a model of several outputs, each output's loss, weight
+	// and own metrics (Loss and Metrics are then empty and shared).
+	Outputs   []outputState `json:"outputs,omitempty"`
+	Seed      int64         `json:"seed"`
+	Epoch     int           `json:"epoch"`
+	Optimizer *optState     `json:"optimizer"`
+}
+
+// outputState is what a trainer saves of one output of a model of several.
+type outputState struct {
+	Name    string   `json:"name"`
+	Loss    string   `json:"loss"`
+	Custom  bool     `json:"custom_loss,omitempty"`
+	Weight  float64  `json:"weight"`
+	Metrics []string `json:"metrics,omitempty"`
 }
 
 // Epoch is the number of epochs trained so far: the InitialEpoch to resume from.
@@ -38,19 +50,22 @@ func (t *Trainer) Save(path string) error {
 
 // SaveTo writes what Save writes to w.
 func (t *Trainer) SaveTo(w io.Writer) error {
-	seq, ok := t.model.(*layers.Sequential)
-	if !ok {
-		return errors.Errorf("save: model %T cannot be saved (only *layers.Sequential)", t.model)
-	}
 	st, tensors, err := exportOptimizer(t.opt, t.model.Params())
 	if err != nil {
 		return errors.Wrap(err, "save")
 	}
-	b, err := json.Marshal(trainingState{Loss: t.lossName, Metrics: t.metrics, Seed: t.seed, Epoch: t.epoch, Optimizer: st})
+	ts := trainingState{Loss: t.lossName, Metrics: t.metrics, Seed: t.seed, Epoch: t.epoch, Optimizer: st}
+	if len(t.heads) > 1 || t.heads[0].custom || t.heads[0].weight != 1 {
+		ts.Loss, ts.Metrics = "", nil
+		for _, h := range t.heads {
+			ts.Outputs = append(ts.Outputs, outputState{Name: h.out.Name, Loss: h.lossName, Custom: h.custom, Weight: h.weight, Metrics: h.metrics})
+		}
+	}
+	b, err := json.Marshal(ts)
 	if err != nil {
 		return errors.Wrap(err, "save: training state")
 	}
-	return layers.Encode(w, seq, &layers.Extra{Tensors: tensors, Metadata: map[string]string{metaTraining: string(b)}})
+	return layers.Encode(w, t.model, &layers.Extra{Tensors: tensors, Metadata: map[string]string{metaTraining: string(b)}})
 }
 
 // Load reads a file written by Trainer.Save and returns a trainer ready to resume:
@@ -89,7 +104,16 @@ func LoadFrom(r io.Reader, opts ...Option) (*Trainer, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, "load")
 	}
-	base := []Option{WithLoss(st.Loss), WithMetrics(st.Metrics...), WithSeed(st.Seed), WithOptimizer(opt)}
+	base := []Option{WithSeed(st.Seed), WithOptimizer(opt)}
+	if st.Outputs == nil {
+		base = append(base, WithLoss(st.Loss), WithMetrics(st.Metrics...))
+	}
+	for _, o := range st.Outputs {
+		if !o.Custom {
+			base = append(base, WithOutputLoss(o.Name, o.Loss))
+		}
+		base = append(base, WithLossWeights(map[string]float64{o.Name: o.Weight}), WithOutputMetrics(o.Name, o.Metrics...))
+	}
 	t, err := New(model, append(base, opts...)...)
 	if err != nil {
 		return nil, errors.Wrap(err, "load")

@@ -8,40 +8,67 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// Evaluate returns the loss and metrics of the model on (x, y), in inference mode
-// (dropout off), averaged over every example. It takes BatchSize (default 32) and
-// Verbose (ignored: evaluation prints nothing).
+// Evaluate returns the loss and metrics of a model of one input and one output on
+// (x, y), in inference mode (dropout off), averaged over every example. It takes
+// BatchSize (default 32) and Verbose (ignored: evaluation prints nothing).
 func (t *Trainer) Evaluate(ctx context.Context, x, y *tensor.Dense, opts ...FitOption) (Logs, error) {
-	ds, err := datasets.NewTensor(x, y)
+	ds, err := datasets.NewTensors(nil, []*tensor.Dense{x}, nil, []*tensor.Dense{y})
 	if err != nil {
 		return nil, errors.Wrap(err, "evaluate")
 	}
-	return t.EvaluateDataset(ctx, ds, opts...)
+	return t.EvaluateMulti(ctx, ds, opts...)
+}
+
+// EvaluateNamed is Evaluate on named inputs x and targets y.
+func (t *Trainer) EvaluateNamed(ctx context.Context, x, y map[string]*tensor.Dense, opts ...FitOption) (Logs, error) {
+	ds, err := datasets.NewNamedTensors(x, y)
+	if err != nil {
+		return nil, errors.Wrap(err, "evaluate")
+	}
+	return t.EvaluateMulti(ctx, ds, opts...)
+}
+
+// EvaluateTensors is Evaluate on tensors in the order of the model's inputs and
+// outputs.
+func (t *Trainer) EvaluateTensors(ctx context.Context, xs, ys []*tensor.Dense, opts ...FitOption) (Logs, error) {
+	ds, err := datasets.NewTensors(nil, xs, nil, ys)
+	if err != nil {
+		return nil, errors.Wrap(err, "evaluate")
+	}
+	return t.EvaluateMulti(ctx, ds, opts...)
 }
 
 // EvaluateDataset is Evaluate on a data set.
 func (t *Trainer) EvaluateDataset(ctx context.Context, ds datasets.Dataset, opts ...FitOption) (Logs, error) {
+	if ds == nil {
+		return nil, errors.New("evaluate: the data set is empty")
+	}
+	return t.EvaluateMulti(ctx, datasets.AsMulti(ds), opts...)
+}
+
+// EvaluateMulti is Evaluate on a data set of several tensors: the logs hold "loss"
+// and, for a model of several outputs, "<output>_loss" and "<output>_<metric>".
+func (t *Trainer) EvaluateMulti(ctx context.Context, ds datasets.Multi, opts ...FitOption) (Logs, error) {
 	c, err := newFitConfig("evaluate", []string{"batch", "verbose"}, opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.checkData("evaluate", ds); err != nil {
+	b, err := t.checkData("evaluate", ds)
+	if err != nil {
 		return nil, err
 	}
-	return t.evaluate(ctx, ds, c.batch)
+	return t.evaluate(ctx, ds, b, c.batch)
 }
 
-func (t *Trainer) evaluate(ctx context.Context, ds datasets.Dataset, batch int) (Logs, error) {
+func (t *Trainer) evaluate(ctx context.Context, ds datasets.Multi, bd *binding, batch int) (Logs, error) {
 	batches, err := datasets.Batches(ds.Len(), batch, false, nil)
 	if err != nil {
 		return nil, errors.Wrap(err, "evaluate")
 	}
-	ms, err := t.newMetrics()
+	acc, err := t.newTally()
 	if err != nil {
 		return nil, err
 	}
-	var lossSum float64
-	var predBuf, targetBuf []float64
 	for _, idx := range batches {
 		if err := ctx.Err(); err != nil {
 			return nil, errors.Wrap(err, "evaluate: stopped")
@@ -50,27 +77,17 @@ func (t *Trainer) evaluate(ctx context.Context, ds datasets.Dataset, batch int) 
 		if err != nil {
 			return nil, errors.Wrapf(err, "evaluate: compile the program for batch %d", len(idx))
 		}
-		if err := ds.Gather(idx, p.x, p.y); err != nil {
+		if err := bd.gather(ds, idx, p); err != nil {
 			return nil, errors.Wrap(err, "evaluate: gather batch")
 		}
 		if err := p.run(nil); err != nil {
+			return nil, errors.Wrap(describeRunError(err, idx), "evaluate")
+		}
+		if _, err := acc.add(p, len(idx)); err != nil {
 			return nil, errors.Wrap(err, "evaluate")
 		}
-		loss, err := p.lossValue()
-		if err != nil {
-			return nil, errors.Wrap(err, "evaluate")
-		}
-		lossSum += loss * float64(len(idx))
-		if len(ms) > 0 {
-			predBuf, targetBuf = toFloat64s(p.output(), predBuf), toFloat64s(p.y, targetBuf)
-			if err := updateMetrics(ms, predBuf, targetBuf, len(idx)); err != nil {
-				return nil, err
-			}
-		}
 	}
-	logs := Logs{"loss": lossSum / float64(ds.Len())}
-	for _, m := range ms {
-		logs[m.Name()] = m.Result()
-	}
+	logs := Logs{}
+	acc.logs(logs)
 	return logs, nil
 }

@@ -10,23 +10,54 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// Fit trains the model on examples x, shape (N, input...), and targets y, shape
-// (N, output...) or (N, 1) for sparse_categorical_crossentropy; float32 or float64.
-// See FitDataset.
+// Fit trains a model of one input and one output on examples x, shape (N,
+// input...), and targets y, shape (N, output...) or (N, 1) for
+// sparse_categorical_crossentropy (float32 or float64; x may be int32/int64 for an
+// integer input). See FitMulti.
 func (t *Trainer) Fit(ctx context.Context, x, y *tensor.Dense, opts ...FitOption) (*History, error) {
-	ds, err := datasets.NewTensor(x, y)
+	ds, err := datasets.NewTensors(nil, []*tensor.Dense{x}, nil, []*tensor.Dense{y})
 	if err != nil {
 		return nil, errors.Wrap(err, "fit")
 	}
-	return t.FitDataset(ctx, ds, opts...)
+	return t.FitMulti(ctx, ds, opts...)
 }
 
-// FitDataset trains the model on ds for Epochs (default 1) epochs at BatchSize
-// (default 32), shuffling each epoch with the trainer's seeded source (Shuffle), and
-// returns the History of the epochs run. The data is checked before any step (see
-// the package documentation). Training stops cleanly between steps when ctx is
-// cancelled: Fit then returns the History so far and an error wrapping ctx.Err().
+// FitNamed trains on named tensors: x maps each model input's name to its examples
+// (N, input...), y each output's name to its targets. See FitMulti.
+func (t *Trainer) FitNamed(ctx context.Context, x, y map[string]*tensor.Dense, opts ...FitOption) (*History, error) {
+	ds, err := datasets.NewNamedTensors(x, y)
+	if err != nil {
+		return nil, errors.Wrap(err, "fit")
+	}
+	return t.FitMulti(ctx, ds, opts...)
+}
+
+// FitTensors trains on tensors given in the order of the model's inputs (xs) and
+// outputs (ys). See FitMulti.
+func (t *Trainer) FitTensors(ctx context.Context, xs, ys []*tensor.Dense, opts ...FitOption) (*History, error) {
+	ds, err := datasets.NewTensors(nil, xs, nil, ys)
+	if err != nil {
+		return nil, errors.Wrap(err, "fit")
+	}
+	return t.FitMulti(ctx, ds, opts...)
+}
+
+// FitDataset trains a model of one input and one output on ds. See FitMulti.
 func (t *Trainer) FitDataset(ctx context.Context, ds datasets.Dataset, opts ...FitOption) (*History, error) {
+	if ds == nil {
+		return nil, errors.New("fit: no data")
+	}
+	return t.FitMulti(ctx, datasets.AsMulti(ds), opts...)
+}
+
+// FitMulti trains the model on ds for Epochs (default 1) epochs at BatchSize
+// (default 32), shuffling each epoch with the trainer's seeded source (Shuffle), and
+// returns the History of the epochs run. The data set's tensors feed the model's
+// inputs and outputs by name when it names them, in order otherwise. The data is
+// checked before any step (see the package documentation); errors name the tensor.
+// Training stops cleanly between steps when ctx is cancelled: Fit then returns the
+// History so far and an error wrapping ctx.Err().
+func (t *Trainer) FitMulti(ctx context.Context, ds datasets.Multi, opts ...FitOption) (*History, error) {
 	c, err := newFitConfig("fit", nil, opts)
 	if err != nil {
 		return nil, err
@@ -35,11 +66,13 @@ func (t *Trainer) FitDataset(ctx context.Context, ds datasets.Dataset, opts ...F
 	if err != nil {
 		return nil, err
 	}
-	if err := t.checkData("fit", train); err != nil {
+	tb, err := t.checkData("fit", train)
+	if err != nil {
 		return nil, err
 	}
+	var vb *binding
 	if val != nil {
-		if err := t.checkData("fit: validation data", val); err != nil {
+		if vb, err = t.checkData("fit: validation data", val); err != nil {
 			return nil, err
 		}
 	}
@@ -60,11 +93,11 @@ func (t *Trainer) FitDataset(ctx context.Context, ds datasets.Dataset, opts ...F
 				return hist, errors.Wrap(err, "fit: callback")
 			}
 		}
-		if logs, err = t.trainEpoch(ctx, train, c, epoch, cbs); err != nil {
+		if logs, err = t.trainEpoch(ctx, train, tb, c, epoch, cbs); err != nil {
 			return hist, err
 		}
 		if val != nil {
-			vl, err := t.evaluate(ctx, val, c.batch)
+			vl, err := t.evaluate(ctx, val, vb, c.batch)
 			if err != nil {
 				return hist, errors.Wrap(err, "fit: validation")
 			}
@@ -87,7 +120,7 @@ func (t *Trainer) FitDataset(ctx context.Context, ds datasets.Dataset, opts ...F
 	return hist, nil
 }
 
-func (t *Trainer) splitValidation(ds datasets.Dataset, c fitConfig) (train, val datasets.Dataset, err error) {
+func (t *Trainer) splitValidation(ds datasets.Multi, c fitConfig) (train, val datasets.Multi, err error) {
 	if ds == nil {
 		return nil, nil, errors.New("fit: no data")
 	}
@@ -96,32 +129,93 @@ func (t *Trainer) splitValidation(ds datasets.Dataset, c fitConfig) (train, val 
 		if ds.Len() < 2 {
 			return nil, nil, errors.Errorf("fit: %d example(s) cannot be split for validation", ds.Len())
 		}
-		train, val, err = datasets.SplitTail(ds, c.split)
+		train, val, err = datasets.SplitTailMulti(ds, c.split)
 		return train, val, errors.Wrap(err, "fit: validation split")
+	case c.valMulti != nil:
+		return ds, c.valMulti, nil
 	case c.valDS != nil:
-		return ds, c.valDS, nil
+		return ds, datasets.AsMulti(c.valDS), nil
 	case c.valX != nil || c.valY != nil:
-		v, err := datasets.NewTensor(c.valX, c.valY)
+		v, err := datasets.NewTensors(nil, []*tensor.Dense{c.valX}, nil, []*tensor.Dense{c.valY})
 		return ds, v, errors.Wrap(err, "fit: validation data")
 	}
 	return ds, nil, nil
 }
 
-// trainEpoch runs one epoch of steps and returns its logs: the loss and metrics
+// tally accumulates an epoch's (or an evaluation's) losses and metrics.
+type tally struct {
+	t        *Trainer
+	ms       [][]metrics.Metric
+	loss     float64
+	headLoss []float64
+	seen     int
+	bufs     [][2][]float64
+}
+
+func (t *Trainer) newTally() (*tally, error) {
+	ms, err := t.newHeadMetrics()
+	if err != nil {
+		return nil, err
+	}
+	return &tally{t: t, ms: ms, headLoss: make([]float64, len(t.heads)), bufs: make([][2][]float64, len(t.heads))}, nil
+}
+
+// add counts one run of p on rows examples.
+func (a *tally) add(p *program, rows int) (loss float64, err error) {
+	if loss, err = p.lossValue(); err != nil {
+		return 0, err
+	}
+	a.loss += loss * float64(rows)
+	a.seen += rows
+	multi := len(a.t.heads) > 1
+	for i := range a.t.heads {
+		if multi {
+			hl, err := p.headLossValue(i)
+			if err != nil {
+				return 0, err
+			}
+			a.headLoss[i] += hl * float64(rows)
+		}
+		if len(a.ms[i]) == 0 {
+			continue
+		}
+		pred, target := toFloat64s(p.output(i), a.bufs[i][0]), toFloat64s(p.ys[i], a.bufs[i][1])
+		a.bufs[i] = [2][]float64{pred, target}
+		if err := updateMetrics(a.ms[i], pred, target, rows); err != nil {
+			return 0, errors.Wrapf(err, "output %q", a.t.heads[i].out.Name)
+		}
+	}
+	return loss, nil
+}
+
+// logs writes the averages so far into l: "loss", and per output "<out>_loss" (when
+// there are several) and "<out>_<metric>" ("<metric>" for one output).
+func (a *tally) logs(l Logs) {
+	l["loss"] = a.loss / float64(a.seen)
+	for i := range a.t.heads {
+		h := &a.t.heads[i]
+		pre := a.t.prefix(h)
+		if pre != "" {
+			l[pre+"loss"] = a.headLoss[i] / float64(a.seen)
+		}
+		for _, m := range a.ms[i] {
+			l[pre+m.Name()] = m.Result()
+		}
+	}
+}
+
+// trainEpoch runs one epoch of steps and returns its logs: the losses and metrics
 // averaged over every example of the epoch.
-func (t *Trainer) trainEpoch(ctx context.Context, ds datasets.Dataset, c fitConfig, epoch int, cbs []Callback) (Logs, error) {
+func (t *Trainer) trainEpoch(ctx context.Context, ds datasets.Multi, bd *binding, c fitConfig, epoch int, cbs []Callback) (Logs, error) {
 	rng := epochRand(t.seed, epoch)
 	batches, err := datasets.Batches(ds.Len(), c.batch, c.shuffle, rng)
 	if err != nil {
 		return nil, errors.Wrap(err, "fit")
 	}
-	ms, err := t.newMetrics()
+	acc, err := t.newTally()
 	if err != nil {
 		return nil, err
 	}
-	var lossSum float64
-	seen := 0
-	var predBuf, targetBuf []float64
 	logs := Logs{}
 	for b, idx := range batches {
 		if err := ctx.Err(); err != nil {
@@ -131,33 +225,22 @@ func (t *Trainer) trainEpoch(ctx context.Context, ds datasets.Dataset, c fitConf
 		if err != nil {
 			return nil, errors.Wrapf(err, "fit: compile the training program for batch %d", len(idx))
 		}
-		if err := ds.Gather(idx, p.x, p.y); err != nil {
+		if err := bd.gather(ds, idx, p); err != nil {
 			return nil, errors.Wrap(err, "fit: gather batch")
 		}
 		if err := p.run(rng); err != nil {
-			return nil, errors.Wrapf(err, "fit: epoch %d batch %d", epoch, b)
+			return nil, errors.Wrapf(describeRunError(err, idx), "fit: epoch %d batch %d", epoch, b)
 		}
-		loss, err := p.lossValue()
+		loss, err := acc.add(p, len(idx))
 		if err != nil {
 			return nil, errors.Wrap(err, "fit")
 		}
 		if err := t.opt.Step(p.params, p.gradTs); err != nil {
 			return nil, errors.Wrap(err, "fit: optimizer step")
 		}
-		lossSum += loss * float64(len(idx))
-		seen += len(idx)
-		if len(ms) > 0 {
-			predBuf, targetBuf = toFloat64s(p.output(), predBuf), toFloat64s(p.y, targetBuf)
-			if err := updateMetrics(ms, predBuf, targetBuf, len(idx)); err != nil {
-				return nil, err
-			}
-		}
-		logs["loss"] = lossSum / float64(seen)
+		acc.logs(logs)
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
 			logs["loss"] = loss
-		}
-		for _, m := range ms {
-			logs[m.Name()] = m.Result()
 		}
 		for _, cb := range cbs {
 			if err := cb.OnBatchEnd(t, epoch, b, logs); err != nil {
@@ -169,19 +252,6 @@ func (t *Trainer) trainEpoch(ctx context.Context, ds datasets.Dataset, c fitConf
 		}
 	}
 	return logs.clone(), nil
-}
-
-func (t *Trainer) newMetrics() ([]metrics.Metric, error) {
-	width := prod(t.model.OutputShape())
-	ms := make([]metrics.Metric, len(t.metrics))
-	for i, name := range t.metrics {
-		m, err := metrics.New(name, t.lossName, width)
-		if err != nil {
-			return nil, errors.Wrap(err, "metrics")
-		}
-		ms[i] = m
-	}
-	return ms, nil
 }
 
 func updateMetrics(ms []metrics.Metric, pred, target []float64, rows int) error {

@@ -19,9 +19,11 @@ type fitConfig struct {
 	split                                float64
 	valX, valY                           *tensor.Dense
 	valDS                                datasets.Dataset
+	valMulti                             datasets.Multi
 	shuffle                              bool
 	callbacks                            []Callback
 	set                                  map[string]bool
+	err                                  error
 }
 
 // Epochs sets the number of passes over the training data (default 1).
@@ -44,6 +46,25 @@ func ValidationSplit(f float64) FitOption {
 // ValidationData evaluates on (x, y) after each epoch (default none).
 func ValidationData(x, y *tensor.Dense) FitOption {
 	return fitFunc(func(c *fitConfig) { c.valX, c.valY = x, y; c.set["validation_data"] = true })
+}
+
+// ValidationMulti evaluates on m, a data set of several named (or ordered) inputs
+// and targets, after each epoch (default none).
+func ValidationMulti(m datasets.Multi) FitOption {
+	return fitFunc(func(c *fitConfig) { c.valMulti = m; c.set["validation_data"] = true })
+}
+
+// ValidationNamed evaluates on named inputs x and targets y (keys: the model's input
+// and output names) after each epoch (default none).
+func ValidationNamed(x, y map[string]*tensor.Dense) FitOption {
+	return fitFunc(func(c *fitConfig) {
+		m, err := datasets.NewNamedTensors(x, y)
+		if err != nil {
+			c.err = errors.Wrap(err, "validation data")
+		}
+		c.valMulti = m
+		c.set["validation_data"] = true
+	})
 }
 
 // ValidationDataset evaluates on ds after each epoch (default none).
@@ -96,6 +117,8 @@ func newFitConfig(what string, allowed []string, opts []FitOption) (fitConfig, e
 		}
 	}
 	switch {
+	case c.err != nil:
+		return c, errors.Wrap(c.err, what)
 	case c.batch <= 0:
 		return c, errors.Errorf("%s: batch size %d must be at least 1", what, c.batch)
 	case c.epochs < 0:
@@ -104,7 +127,7 @@ func newFitConfig(what string, allowed []string, opts []FitOption) (fitConfig, e
 		return c, errors.Errorf("%s: initial epoch %d must not be negative", what, c.initialEpoch)
 	case c.set["validation_split"] && !(c.split > 0 && c.split < 1):
 		return c, errors.Errorf("%s: validation split %g must be in (0, 1)", what, c.split)
-	case c.set["validation_split"] && (c.valX != nil || c.valDS != nil):
+	case c.set["validation_split"] && (c.valX != nil || c.valDS != nil || c.valMulti != nil):
 		return c, errors.Errorf("%s: give either a validation split or validation data, not both", what)
 	case c.verbose < 0 || c.verbose > 2:
 		return c, errors.Errorf("%s: verbose %d must be 0, 1 or 2", what, c.verbose)

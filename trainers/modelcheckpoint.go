@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gokeras/gokeras/layers"
 	"github.com/pkg/errors"
 )
 
@@ -62,11 +61,7 @@ func (c *ModelCheckpoint) OnEpochEnd(t *Trainer, epoch int, logs Logs) error {
 	path := strings.ReplaceAll(c.Path, "{epoch}", strconv.Itoa(epoch+1))
 	var err error
 	if c.WeightsOnly {
-		seq, ok := t.model.(*layers.Sequential)
-		if !ok {
-			return errors.Errorf("model checkpoint: model %T cannot be saved", t.model)
-		}
-		err = seq.Save(path)
+		err = t.model.Save(path)
 	} else {
 		err = t.Save(path)
 	}

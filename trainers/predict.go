@@ -1,100 +1,143 @@
 package trainers
 
 import (
-	"math"
-
+	"github.com/gokeras/gokeras/layers"
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
 )
 
-// Predict returns the model's outputs for x, shape (N, input...) with any N >= 1,
-// in inference mode (dropout off): a tensor of shape (N, output...) in the model's
-// dtype. It takes BatchSize (default 32) and Verbose (ignored). x must be float32
-// or float64 and finite.
+// Predict returns the outputs of a model of one input and one output for x, shape
+// (N, input...) with any N >= 1, in inference mode (dropout off): a tensor of shape
+// (N, output...) in the model's dtype. It takes BatchSize (default 32) and Verbose
+// (ignored). x must be float32 or float64 and finite (int32/int64 ids for an integer
+// input). A model of several inputs or outputs uses PredictNamed or PredictTensors.
 func (t *Trainer) Predict(x *tensor.Dense, opts ...FitOption) (*tensor.Dense, error) {
+	if len(t.model.Inputs()) != 1 || len(t.heads) != 1 {
+		return nil, errors.Errorf("predict: the model has %d inputs and %d outputs: use PredictNamed or PredictTensors", len(t.model.Inputs()), len(t.heads))
+	}
+	out, err := t.PredictTensors([]*tensor.Dense{x}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// PredictNamed returns the outputs by name for inputs given by name (every model
+// input, each of shape (N, input...)).
+func (t *Trainer) PredictNamed(x map[string]*tensor.Dense, opts ...FitOption) (map[string]*tensor.Dense, error) {
+	xs, err := orderInputs("predict", t.model.Inputs(), x)
+	if err != nil {
+		return nil, err
+	}
+	outs, err := t.PredictTensors(xs, opts...)
+	if err != nil {
+		return nil, err
+	}
+	res := make(map[string]*tensor.Dense, len(outs))
+	for i, h := range t.heads {
+		res[h.out.Name] = outs[i]
+	}
+	return res, nil
+}
+
+// PredictTensors returns the outputs, in the order of the model's outputs, for
+// inputs given in the order of the model's inputs (each (N, input...), the same N).
+func (t *Trainer) PredictTensors(xs []*tensor.Dense, opts ...FitOption) ([]*tensor.Dense, error) {
 	c, err := newFitConfig("predict", []string{"batch", "verbose"}, opts)
 	if err != nil {
 		return nil, err
 	}
-	if x == nil || x.Dims() < 1 || x.Shape()[0] == 0 {
-		return nil, errors.New("predict: no rows")
+	ins := t.model.Inputs()
+	n, err := checkInputs("predict", ins, t.inputLabel, xs)
+	if err != nil {
+		return nil, err
 	}
-	in := t.model.InputShape()
-	if got := []int(x.Shape()[1:]); !sameInts(got, in) {
-		return nil, errors.Errorf("predict: %s expects examples of shape %s, x has %s", t.inputLayerName(), fmtShape(in), fmtShape(got))
+	outSpecs := t.model.Outputs()
+	outs := make([]*tensor.Dense, len(outSpecs))
+	for i, o := range outSpecs {
+		outs[i] = tensor.New(tensor.Of(t.model.DType()), tensor.WithShape(append([]int{n}, o.Shape...)...))
 	}
-	if err := checkFinite(x); err != nil {
-		return nil, errors.Wrap(err, "predict")
-	}
-	n, per := x.Shape()[0], prod(in)
-	outShape := append([]int{n}, t.model.OutputShape()...)
-	out := tensor.New(tensor.Of(t.model.DType()), tensor.WithShape(outShape...))
-	outPer := prod(t.model.OutputShape())
+	idx := make([]int, 0, c.batch)
 	for start := 0; start < n; start += c.batch {
 		b := min(c.batch, n-start)
 		p, err := t.program(predictProgram, b)
 		if err != nil {
 			return nil, errors.Wrapf(err, "predict: compile the program for batch %d", b)
 		}
-		copyFloats(p.x, 0, x, start*per, b*per)
+		for i, x := range xs {
+			per := prod(ins[i].Shape)
+			copyValues(p.xs[i], 0, x, start*per, b*per)
+		}
 		if err := p.run(nil); err != nil {
-			return nil, errors.Wrap(err, "predict")
+			idx = idx[:0]
+			for r := 0; r < b; r++ {
+				idx = append(idx, start+r)
+			}
+			return nil, errors.Wrap(describeRunError(err, idx), "predict")
 		}
-		copyFloats(out, start*outPer, p.output(), 0, b*outPer)
+		for i, o := range outSpecs {
+			per := prod(o.Shape)
+			copyValues(outs[i], start*per, p.output(i), 0, b*per)
+		}
 	}
-	return out, nil
+	return outs, nil
 }
 
-// copyFloats copies n values from src at sOff to dst at dOff, converting between
-// float32 and float64.
-func copyFloats(dst *tensor.Dense, dOff int, src *tensor.Dense, sOff, n int) {
-	switch d := dst.Data().(type) {
-	case []float32:
-		switch s := src.Data().(type) {
-		case []float32:
-			copy(d[dOff:dOff+n], s[sOff:sOff+n])
-		case []float64:
-			for i := 0; i < n; i++ {
-				d[dOff+i] = float32(s[sOff+i])
-			}
+// orderInputs puts named inputs in the model's order; a missing or unknown name is
+// an error listing the model's inputs.
+func orderInputs(what string, ins []layers.Spec, x map[string]*tensor.Dense) ([]*tensor.Dense, error) {
+	names := make([]string, len(ins))
+	for i, s := range ins {
+		names[i] = s.Name
+	}
+	xs := make([]*tensor.Dense, len(ins))
+	for i, s := range ins {
+		v, ok := x[s.Name]
+		if !ok {
+			return nil, errors.Errorf("%s: no input %q (the model's inputs are %v)", what, s.Name, names)
 		}
-	case []float64:
-		switch s := src.Data().(type) {
-		case []float32:
-			for i := 0; i < n; i++ {
-				d[dOff+i] = float64(s[sOff+i])
+		xs[i] = v
+	}
+	if len(x) != len(ins) {
+		for k := range x {
+			found := false
+			for _, n := range names {
+				found = found || n == k
 			}
-		case []float64:
-			copy(d[dOff:dOff+n], s[sOff:sOff+n])
+			if !found {
+				return nil, errors.Errorf("%s: unknown input %q (the model's inputs are %v)", what, k, names)
+			}
 		}
 	}
+	return xs, nil
 }
 
-// checkFinite returns an error naming the first NaN or Inf in x (float32 or
-// float64), or an unsupported dtype.
-func checkFinite(x *tensor.Dense) error {
-	per := 1
-	if x.Dims() > 1 {
-		per = x.Shape().TotalSize() / x.Shape()[0]
+// checkInputs checks inputs for prediction: one per model input, each (N, shape...)
+// with the same N >= 1, of a fitting dtype and finite. It returns N. label names
+// input i in errors.
+func checkInputs(what string, ins []layers.Spec, label func(int) string, xs []*tensor.Dense) (int, error) {
+	if len(xs) != len(ins) {
+		return 0, errors.Errorf("%s: the model has %d input(s), given %d", what, len(ins), len(xs))
 	}
-	bad := func(i int, v float64) error {
-		return errors.Errorf("x has %v in row %d at position %d", v, i/per, i%per)
-	}
-	switch d := x.Data().(type) {
-	case []float32:
-		for i, v := range d {
-			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
-				return bad(i, f)
-			}
+	n := -1
+	for i, x := range xs {
+		if x == nil || x.Dims() < 1 || x.Shape()[0] == 0 {
+			return 0, errors.Errorf("%s: no rows for %s", what, label(i))
 		}
-	case []float64:
-		for i, v := range d {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return bad(i, v)
-			}
+		if got := []int(x.Shape()[1:]); !sameInts(got, ins[i].Shape) {
+			return 0, errors.Errorf("%s: %s expects examples of shape %s, x has %s", what, label(i), fmtShape(ins[i].Shape), fmtShape(got))
 		}
-	default:
-		return errors.Errorf("x is %v, want float32 or float64", x.Dtype())
+		if n >= 0 && x.Shape()[0] != n {
+			return 0, errors.Errorf("%s: %s has %d rows, the first input %d", what, label(i), x.Shape()[0], n)
+		}
+		n = x.Shape()[0]
+		name := "x"
+		if len(xs) > 1 {
+			name = "input " + ins[i].Name
+		}
+		if err := checkValues(name, x, ins[i].DType); err != nil {
+			return 0, errors.Wrap(err, what)
+		}
 	}
-	return nil
+	return n, nil
 }

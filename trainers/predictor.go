@@ -23,9 +23,9 @@ import (
 type Predictor struct {
 	model         layers.Model
 	cfg           predictorConfig
-	in, out       []int
-	inPer, outPer int
-	inName        string
+	ins, outs     []layers.Spec
+	inPer, outPer []int
+	label         func(int) string
 
 	queue chan *predictRequest
 	done  chan struct{} // closed by Close: workers stop
@@ -65,15 +65,15 @@ const (
 // predictRequest is one Predict call waiting in the queue.
 type predictRequest struct {
 	ctx   context.Context
-	x     *tensor.Dense
+	xs    []*tensor.Dense // one per model input, in order
 	n     int
 	state atomic.Int32
-	out   *tensor.Dense
+	out   []*tensor.Dense // one per model output, in order
 	err   error
 	done  chan struct{} // closed when out or err is set
 }
 
-func (r *predictRequest) finish(out *tensor.Dense, err error) {
+func (r *predictRequest) finish(out []*tensor.Dense, err error) {
 	r.out, r.err = out, err
 	close(r.done)
 }
@@ -118,15 +118,20 @@ func newPredictor(model layers.Model, opts []PredictorOption) (*Predictor, error
 	if !model.Built() {
 		return nil, errors.New("trainers: predictor: the model is not built (train it, or load it with layers.Load)")
 	}
-	in, out := model.InputShape(), model.OutputShape()
 	probe := &Trainer{model: model}
-	return &Predictor{
-		model: model, cfg: cfg,
-		in: in, out: out, inPer: prod(in), outPer: prod(out),
-		inName: probe.inputLayerName(),
-		queue:  make(chan *predictRequest, cfg.workers*cfg.maxBatch),
-		done:   make(chan struct{}),
-	}, nil
+	p := &Predictor{
+		model: model, cfg: cfg, ins: model.Inputs(), outs: model.Outputs(),
+		label: probe.inputLabel,
+		queue: make(chan *predictRequest, cfg.workers*cfg.maxBatch),
+		done:  make(chan struct{}),
+	}
+	for _, s := range p.ins {
+		p.inPer = append(p.inPer, prod(s.Shape))
+	}
+	for _, s := range p.outs {
+		p.outPer = append(p.outPer, prod(s.Shape))
+	}
+	return p, nil
 }
 
 func (p *Predictor) start() {
@@ -150,30 +155,57 @@ func (p *Predictor) Stats() PredictorStats {
 	}
 }
 
-// Predict returns the model's outputs for x, shape (N, input...) with any N >= 1,
-// in inference mode: a new tensor of shape (N, output...) in the model's dtype.
-// x must be float32 or float64 and finite; it is read by a worker, so it must not
+// Predict returns the outputs of a model of one input and one output for x, shape
+// (N, input...) with any N >= 1, in inference mode: a new tensor of shape (N,
+// output...) in the model's dtype. x must be float32 or float64 and finite
+// (int32/int64 ids for an integer input); it is read by a worker, so it must not
 // change until Predict returns. Safe for concurrent use. If ctx ends while the
 // request is queued, Predict returns ctx's error at once and the request is not
-// run; once a worker has taken it, Predict waits for its batch (one run). A
-// closed Predictor returns an error.
+// run; once a worker has taken it, Predict waits for its batch (one run). A closed
+// Predictor returns an error.
 func (p *Predictor) Predict(ctx context.Context, x *tensor.Dense) (*tensor.Dense, error) {
+	if len(p.ins) != 1 || len(p.outs) != 1 {
+		return nil, errors.Errorf("predict: the model has %d inputs and %d outputs: use PredictNamed or PredictTensors", len(p.ins), len(p.outs))
+	}
+	out, err := p.PredictTensors(ctx, []*tensor.Dense{x})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// PredictNamed is Predict for a model of several inputs or outputs: x maps every
+// input's name to its rows (the same N for all), and the result maps every output's
+// name to its rows.
+func (p *Predictor) PredictNamed(ctx context.Context, x map[string]*tensor.Dense) (map[string]*tensor.Dense, error) {
+	xs, err := orderInputs("predict", p.ins, x)
+	if err != nil {
+		return nil, err
+	}
+	outs, err := p.PredictTensors(ctx, xs)
+	if err != nil {
+		return nil, err
+	}
+	res := make(map[string]*tensor.Dense, len(outs))
+	for i, o := range p.outs {
+		res[o.Name] = outs[i]
+	}
+	return res, nil
+}
+
+// PredictTensors is Predict with inputs and outputs in the model's order.
+func (p *Predictor) PredictTensors(ctx context.Context, xs []*tensor.Dense) ([]*tensor.Dense, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if x == nil || x.Dims() < 1 || x.Shape()[0] == 0 {
-		return nil, errors.New("predict: no rows")
-	}
-	if got := []int(x.Shape()[1:]); !sameInts(got, p.in) {
-		return nil, errors.Errorf("predict: %s expects examples of shape %s, x has %s", p.inName, fmtShape(p.in), fmtShape(got))
-	}
-	if err := checkFinite(x); err != nil {
-		return nil, errors.Wrap(err, "predict")
+	n, err := checkInputs("predict", p.ins, p.label, xs)
+	if err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, errors.Wrap(err, "predict")
 	}
-	r := &predictRequest{ctx: ctx, x: x, n: x.Shape()[0], done: make(chan struct{})}
+	r := &predictRequest{ctx: ctx, xs: xs, n: n, done: make(chan struct{})}
 	if err := p.enqueue(ctx, r); err != nil {
 		return nil, err
 	}
@@ -188,6 +220,12 @@ func (p *Predictor) Predict(ctx context.Context, x *tensor.Dense) (*tensor.Dense
 	}
 	return r.out, r.err
 }
+
+// Inputs describes the model's inputs (name, shape, dtype), in order.
+func (p *Predictor) Inputs() []layers.Spec { return append([]layers.Spec(nil), p.ins...) }
+
+// Outputs describes the model's outputs, in order.
+func (p *Predictor) Outputs() []layers.Spec { return append([]layers.Spec(nil), p.outs...) }
 
 // enqueue puts r in the queue unless the Predictor is closed or ctx ends first.
 func (p *Predictor) enqueue(ctx context.Context, r *predictRequest) error {

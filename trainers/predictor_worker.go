@@ -101,9 +101,12 @@ type segment struct {
 // runBatch runs the rows of the requests of batch (rows in all) in chunks of at
 // most the max batch and answers every request.
 func (p *Predictor) runBatch(w *Trainer, batch []*predictRequest, rows int) {
-	outs := make([]*tensor.Dense, len(batch))
+	outs := make([][]*tensor.Dense, len(batch))
 	for i, r := range batch {
-		outs[i] = tensor.New(tensor.Of(p.model.DType()), tensor.WithShape(append([]int{r.n}, p.out...)...))
+		outs[i] = make([]*tensor.Dense, len(p.outs))
+		for k, o := range p.outs {
+			outs[i][k] = tensor.New(tensor.Of(p.model.DType()), tensor.WithShape(append([]int{r.n}, o.Shape...)...))
+		}
 	}
 	err := p.runChunks(w, batch, outs, rows)
 	p.requests.Add(int64(len(batch)))
@@ -117,7 +120,7 @@ func (p *Predictor) runBatch(w *Trainer, batch []*predictRequest, rows int) {
 	}
 }
 
-func (p *Predictor) runChunks(w *Trainer, batch []*predictRequest, outs []*tensor.Dense, rows int) error {
+func (p *Predictor) runChunks(w *Trainer, batch []*predictRequest, outs [][]*tensor.Dense, rows int) error {
 	segs := make([]segment, 0, len(batch))
 	ri, rr := 0, 0 // next request and its next row
 	for start := 0; start < rows; {
@@ -131,21 +134,25 @@ func (p *Predictor) runChunks(w *Trainer, batch []*predictRequest, outs []*tenso
 		for filled := 0; filled < b; {
 			k := min(batch[ri].n-rr, b-filled)
 			segs = append(segs, segment{req: ri, from: rr, n: k, batchFrom: filled})
-			copyFloats(prog.x, filled*p.inPer, batch[ri].x, rr*p.inPer, k*p.inPer)
+			for i, per := range p.inPer {
+				copyValues(prog.xs[i], filled*per, batch[ri].xs[i], rr*per, k*per)
+			}
 			filled += k
 			if rr += k; rr == batch[ri].n {
 				ri, rr = ri+1, 0
 			}
 		}
-		// Rows b..size-1 keep the finite values of an earlier run (or zeros): rows
-		// do not mix in inference, and their outputs are dropped.
+		// Rows b..size-1 keep the finite values (valid ids) of an earlier run (or
+		// zeros): rows do not mix in inference, and their outputs are dropped.
 		p.batches.Add(1)
 		if err := prog.run(nil); err != nil {
 			return errors.Wrap(err, "predict")
 		}
-		res := prog.output()
-		for _, s := range segs {
-			copyFloats(outs[s.req], s.from*p.outPer, res, s.batchFrom*p.outPer, s.n*p.outPer)
+		for k, per := range p.outPer {
+			res := prog.output(k)
+			for _, s := range segs {
+				copyValues(outs[s.req][k], s.from*per, res, s.batchFrom*per, s.n*per)
+			}
 		}
 		start += b
 	}

@@ -24,17 +24,19 @@ type programKey struct {
 	batch int
 }
 
-// program is one compiled TapeMachine at a fixed batch size. Write inputs into x
-// (and y), call run, then read out, loss and grads.
+// program is one compiled graph at a fixed batch size, run by a graph.Executor.
+// Write the inputs into xs (one per model input, in order) and the targets into ys
+// (one per output), call run, then read the outputs, the losses and the gradients.
 type program struct {
-	g      *graph.Graph
-	exec   *graph.Executor
-	x, y   *tensor.Dense
-	out    *G.Node
-	loss   *G.Node
-	params []*graph.Param
-	grads  []*G.Node
-	gradTs []*tensor.Dense
+	g        *graph.Graph
+	exec     *graph.Executor
+	xs, ys   []*tensor.Dense
+	outs     []*G.Node
+	loss     *G.Node   // the total: weighted output losses and penalties
+	headLoss []*G.Node // each output's own loss
+	params   []*graph.Param
+	grads    []*G.Node
+	gradTs   []*tensor.Dense
 }
 
 // compileMu serializes graph building: Gorgonia's is not goroutine-safe (a global
@@ -69,34 +71,24 @@ func (t *Trainer) compile(kind programKind, batch int) (p *program, err error) {
 		return nil, err
 	}
 	p = &program{g: g}
-	xn, x, err := g.Input("x", t.model.InputShape()...)
-	if err != nil {
-		return nil, err
-	}
-	p.x = x
-	out, err := t.model.Forward(g, xn)
-	if err != nil {
-		return nil, err
-	}
-	p.out = out
-	if kind != predictProgram {
-		yn, y, err := g.Input("y", t.targetShape()...)
-		if err != nil {
+	ins := t.model.Inputs()
+	xn := make([]*G.Node, len(ins))
+	for i, in := range ins {
+		var x *tensor.Dense
+		if xn[i], x, err = g.InputOf("x/"+in.Name, in.DType, in.Shape...); err != nil {
 			return nil, err
 		}
-		p.y = y
-		loss, err := t.loss(g, out, yn)
-		if err != nil {
-			return nil, errors.Wrapf(err, "loss %s", t.lossName)
+		p.xs = append(p.xs, x)
+	}
+	if p.outs, err = t.model.ForwardMulti(g, xn); err != nil {
+		return nil, err
+	}
+	if kind != predictProgram {
+		if err := t.addLoss(p, g); err != nil {
+			return nil, err
 		}
-		for _, pen := range g.Penalties() {
-			if loss, err = G.Add(loss, pen); err != nil {
-				return nil, errors.Wrap(err, "add regularization penalty")
-			}
-		}
-		p.loss = loss
 		if kind == trainProgram {
-			if err := p.addGradients(g, loss, t.model.Params()); err != nil {
+			if err := p.addGradients(g, p.loss, t.model.Params()); err != nil {
 				return nil, err
 			}
 		}
@@ -105,6 +97,49 @@ func (t *Trainer) compile(kind programKind, batch int) (p *program, err error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// addLoss adds a target input and the loss of every output, and their total:
+// Σ weight·loss over the outputs, plus the weights' regularization penalties and any
+// penalty a layer recorded, in Train mode.
+func (t *Trainer) addLoss(p *program, g *graph.Graph) error {
+	var total *G.Node
+	for i := range t.heads {
+		h := &t.heads[i]
+		yn, y, err := g.Input("y/"+h.out.Name, h.targetShape()...)
+		if err != nil {
+			return err
+		}
+		p.ys = append(p.ys, y)
+		l, err := h.loss(g, p.outs[i], yn)
+		if err != nil {
+			return errors.Wrapf(err, "output %q: loss %s", h.out.Name, h.lossName)
+		}
+		p.headLoss = append(p.headLoss, l)
+		if h.weight != 1 {
+			if l, err = G.Mul(l, g.Scalar(h.weight)); err != nil {
+				return errors.Wrapf(err, "output %q: loss weight", h.out.Name)
+			}
+		}
+		if total == nil {
+			total = l
+		} else if total, err = G.Add(total, l); err != nil {
+			return errors.Wrap(err, "sum the output losses")
+		}
+	}
+	if g.Mode() == graph.Train {
+		pens, err := g.WeightPenalties()
+		if err != nil {
+			return err
+		}
+		for _, pen := range append(pens, g.Penalties()...) {
+			if total, err = G.Add(total, pen); err != nil {
+				return errors.Wrap(err, "add regularization penalty")
+			}
+		}
+	}
+	p.loss = total
+	return nil
 }
 
 // addGradients adds the symbolic gradient of loss with respect to every trainable
@@ -148,11 +183,16 @@ func (p *program) run(rng *rand.Rand) (err error) {
 	return nil
 }
 
-// lossValue is the scalar loss of the last run.
+// lossValue is the scalar total loss of the last run.
 func (p *program) lossValue() (float64, error) { return graph.ScalarValue(p.exec.Value(p.loss)) }
 
-// output is the model output of the last run, shape (batch, out...).
-func (p *program) output() *tensor.Dense { return p.exec.Dense(p.out) }
+// headLossValue is output i's own loss in the last run.
+func (p *program) headLossValue(i int) (float64, error) {
+	return graph.ScalarValue(p.exec.Value(p.headLoss[i]))
+}
+
+// output is model output i of the last run, shape (batch, out...).
+func (p *program) output(i int) *tensor.Dense { return p.exec.Dense(p.outs[i]) }
 
 func (p *program) close() {}
 

@@ -4,11 +4,9 @@ import (
 	"io"
 	"math/rand"
 	"os"
-	"strings"
 
 	"github.com/gokeras/gokeras/graph"
 	"github.com/gokeras/gokeras/layers"
-	"github.com/gokeras/gokeras/trainers/metrics"
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
 )
@@ -17,8 +15,8 @@ import (
 type Trainer struct {
 	model    layers.Model
 	opt      Optimizer
-	lossName string
-	loss     graph.LossFunc
+	heads    []head
+	lossName string // the loss of a model of one output (or "" for several)
 	metrics  []string
 	seed     int64
 	out      io.Writer
@@ -47,26 +45,112 @@ type optionFunc func(*config)
 func (f optionFunc) apply(c *config) { f(c) }
 
 type config struct {
-	opt     Optimizer
-	loss    string
-	metrics []string
-	seed    int64
-	dtype   tensor.Dtype
-	out     io.Writer
+	opt        Optimizer
+	loss       lossChoice            // for every output
+	outLoss    map[string]lossChoice // per output name
+	lossList   []lossChoice          // per output, in order
+	outWeights map[string]float64
+	weightList []float64
+	metrics    []string // for every output
+	outMetrics map[string][]string
+	seed       int64
+	dtype      tensor.Dtype
+	out        io.Writer
 }
 
 // WithOptimizer sets the optimizer (default Adam(0.001)).
 func WithOptimizer(o Optimizer) Option { return optionFunc(func(c *config) { c.opt = o }) }
 
-// WithLoss sets the loss by Keras name (required): mse, mae, huber,
-// binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy.
-func WithLoss(name string) Option { return optionFunc(func(c *config) { c.loss = name }) }
+// WithLoss sets the loss of every output by Keras name (required unless each output
+// gets its own): mse, mae, huber, binary_crossentropy, categorical_crossentropy,
+// sparse_categorical_crossentropy.
+func WithLoss(name string) Option {
+	return optionFunc(func(c *config) { c.loss = lossChoice{name: name} })
+}
 
-// WithMetrics adds metrics by Keras name (default none; the loss is always
-// reported): accuracy, binary_accuracy, categorical_accuracy,
-// sparse_categorical_accuracy, mae, mse, rmse, precision, recall, auc.
+// WithLossFunc sets the loss of every output to f, a loss of your own (see
+// graph.LossFunc: it gets the output node and the target node, of the output's
+// shape, and returns a scalar), named name in logs. A trainer with such a loss saves
+// its name only: pass the function again to Load.
+func WithLossFunc(name string, f graph.LossFunc) Option {
+	return optionFunc(func(c *config) { c.loss = lossChoice{name: name, fn: f} })
+}
+
+// WithOutputLoss sets the loss of the output named output by Keras name; it wins
+// over WithLoss for that output.
+func WithOutputLoss(output, name string) Option {
+	return optionFunc(func(c *config) { c.setOutLoss(output, lossChoice{name: name}) })
+}
+
+// WithOutputLossFunc sets the loss of the output named output to f (see
+// WithLossFunc).
+func WithOutputLossFunc(output, name string, f graph.LossFunc) Option {
+	return optionFunc(func(c *config) { c.setOutLoss(output, lossChoice{name: name, fn: f}) })
+}
+
+// WithLossMap sets losses by output name ({"digit": "sparse_categorical_crossentropy",
+// "even": "binary_crossentropy"}), as Keras' compile(loss={...}).
+func WithLossMap(losses map[string]string) Option {
+	return optionFunc(func(c *config) {
+		for k, v := range losses {
+			c.setOutLoss(k, lossChoice{name: v})
+		}
+	})
+}
+
+// WithLossList sets one loss per output, in the order of the model's outputs, as
+// Keras' compile(loss=[...]).
+func WithLossList(names ...string) Option {
+	return optionFunc(func(c *config) {
+		c.lossList = make([]lossChoice, len(names))
+		for i, n := range names {
+			c.lossList[i] = lossChoice{name: n}
+		}
+	})
+}
+
+// WithLossWeights weights each output's loss in the total by output name (default
+// 1 for every output): loss = Σ weight·output_loss + regularization.
+func WithLossWeights(weights map[string]float64) Option {
+	return optionFunc(func(c *config) {
+		if c.outWeights == nil {
+			c.outWeights = map[string]float64{}
+		}
+		for k, v := range weights {
+			c.outWeights[k] = v
+		}
+	})
+}
+
+// WithLossWeightList weights the outputs' losses in the order of the model's
+// outputs (default 1 each).
+func WithLossWeightList(weights ...float64) Option {
+	return optionFunc(func(c *config) { c.weightList = append([]float64(nil), weights...) })
+}
+
+// WithMetrics adds metrics by Keras name for every output (default none; the loss is
+// always reported): accuracy, binary_accuracy, categorical_accuracy,
+// sparse_categorical_accuracy, mae, mse, rmse, precision, recall, auc. A model of
+// several outputs logs them as "<output>_<metric>" ("click_auc").
 func WithMetrics(names ...string) Option {
 	return optionFunc(func(c *config) { c.metrics = append(c.metrics, names...) })
+}
+
+// WithOutputMetrics adds metrics for the output named output only.
+func WithOutputMetrics(output string, names ...string) Option {
+	return optionFunc(func(c *config) {
+		if c.outMetrics == nil {
+			c.outMetrics = map[string][]string{}
+		}
+		c.outMetrics[output] = append(c.outMetrics[output], names...)
+	})
+}
+
+func (c *config) setOutLoss(output string, l lossChoice) {
+	if c.outLoss == nil {
+		c.outLoss = map[string]lossChoice{}
+	}
+	c.outLoss[output] = l
 }
 
 // WithSeed seeds everything random in training (default layers.DefaultSeed): the
@@ -101,24 +185,13 @@ func New(model layers.Model, opts ...Option) (*Trainer, error) {
 			return nil, errors.Wrap(err, "trainers: build model")
 		}
 	}
-	if c.loss == "" {
-		return nil, errors.Errorf("trainers: no loss given: use trainers.WithLoss (valid: %s)", strings.Join(graph.LossNames(), ", "))
-	}
-	loss, err := graph.Loss(c.loss)
+	heads, err := makeHeads(model.Outputs(), &c)
 	if err != nil {
-		return nil, errors.Wrap(err, "trainers")
+		return nil, err
 	}
-	out := model.OutputShape()
-	if isSparse(c.loss) && len(out) != 1 {
-		return nil, errors.Errorf("trainers: %s needs an output of shape (classes), the model gives %v", c.loss, out)
-	}
-	width := 1
-	for _, d := range out {
-		width *= d
-	}
-	for _, m := range c.metrics {
-		if _, err := metrics.New(m, c.loss, width); err != nil {
-			return nil, errors.Wrap(err, "trainers")
+	for _, in := range model.Inputs() {
+		if in.Name == "" {
+			return nil, errors.New("trainers: the model has an unnamed input")
 		}
 	}
 	if c.opt == nil {
@@ -128,10 +201,18 @@ func New(model layers.Model, opts ...Option) (*Trainer, error) {
 		return nil, errors.Wrap(err, "trainers")
 	}
 	return &Trainer{
-		model: model, opt: c.opt, lossName: c.loss, loss: loss, metrics: c.metrics,
+		model: model, opt: c.opt, heads: heads, metrics: c.metrics,
 		seed: c.seed, out: c.out,
-		programs: map[programKey]*program{},
+		programs: map[programKey]*program{}, lossName: singleLoss(heads),
 	}, nil
+}
+
+// singleLoss is the loss name of a model of one output, "" otherwise.
+func singleLoss(heads []head) string {
+	if len(heads) == 1 {
+		return heads[0].lossName
+	}
+	return ""
 }
 
 // checkOptimizer reports a settings error of this package's optimizers early.
@@ -177,14 +258,6 @@ func (t *Trainer) Close() error {
 		delete(t.programs, k)
 	}
 	return nil
-}
-
-// targetShape is the per-example target shape the loss expects.
-func (t *Trainer) targetShape() []int {
-	if isSparse(t.lossName) {
-		return []int{1}
-	}
-	return t.model.OutputShape()
 }
 
 // output is where progress goes: WithOutput's writer, or the current os.Stdout.

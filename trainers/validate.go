@@ -11,73 +11,89 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// checkData verifies, before any step runs, that ds fits the model and the loss:
-// not empty, examples of the model's input shape, targets of the shape the loss
-// wants, class ids and binary targets in range, and no NaN or Inf anywhere.
-func (t *Trainer) checkData(what string, ds datasets.Dataset) error {
-	if ds == nil || ds.Len() == 0 {
-		return errors.Errorf("%s: the data set is empty", what)
+// checkData verifies, before any step runs, that ds fits the model and the losses,
+// tensor by tensor: not empty, examples of each input's shape and kind (integer ids
+// for integer inputs), targets of the shape each loss wants, class ids and binary
+// targets in range, and no NaN or Inf anywhere. It returns how ds feeds the model.
+func (t *Trainer) checkData(what string, ds datasets.Multi) (*binding, error) {
+	b, err := t.bind(what, ds, true)
+	if err != nil {
+		return nil, err
 	}
-	if in, got := t.model.InputShape(), ds.XShape(); !sameInts(in, got) {
-		return errors.Errorf("%s: %s expects examples of shape %s, the data has %s", what, t.inputLayerName(), fmtShape(in), fmtShape(got))
-	}
-	want := t.targetShape()
-	if got := ds.YShape(); !sameInts(want, got) && !(isSparse(t.lossName) && len(got) == 0) {
-		hint := ""
-		if t.lossName == "categorical_crossentropy" && len(got) == 1 && got[0] == 1 {
-			hint = "; for integer class ids use sparse_categorical_crossentropy"
+	ins := t.model.Inputs()
+	for j, s := range ds.Inputs() {
+		in := ins[b.in[j]]
+		if !sameInts(in.Shape, s.Shape) {
+			return nil, errors.Errorf("%s: %s expects examples of shape %s, the data has %s", what, t.inputLabel(b.in[j]), fmtShape(in.Shape), fmtShape(s.Shape))
 		}
-		if isSparse(t.lossName) {
-			hint = " (one class id per example)"
+		if isIntType(in.DType) && !isIntType(s.DType) {
+			return nil, errors.Errorf("%s: %s takes integer ids (%v), the data is %v", what, t.inputLabel(b.in[j]), in.DType, s.DType)
 		}
-		return errors.Errorf("%s: loss %s needs targets of shape %s, the data has %s%s", what, t.lossName, fmtShape(want), fmtShape(got), hint)
 	}
-	if err := datasets.CheckFinite(ds); err != nil {
-		return errors.Wrap(err, what)
-	}
-	switch {
-	case isSparse(t.lossName):
-		classes := t.model.OutputShape()[0]
-		return scanTargets(what, ds, func(v float64) bool { return v == math.Trunc(v) && v >= 0 && v < float64(classes) },
-			fmt.Sprintf("a class id in [0, %d)", classes))
-	case t.lossName == "binary_crossentropy":
-		return scanTargets(what, ds, func(v float64) bool { return v >= 0 && v <= 1 }, "in [0, 1]")
-	}
-	return nil
-}
-
-// scanTargets checks every target value with ok, in chunks.
-func scanTargets(what string, ds datasets.Dataset, ok func(float64) bool, want string) error {
-	const chunk = 1024
-	xper, yper := prod(ds.XShape()), prod(ds.YShape())
-	for start := 0; start < ds.Len(); start += chunk {
-		n := min(chunk, ds.Len()-start)
-		idx := make([]int, n)
-		for i := range idx {
-			idx[i] = start + i
-		}
-		x := tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(n*xper))
-		y := tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(n*yper))
-		if err := ds.Gather(idx, x, y); err != nil {
-			return errors.Wrap(err, what)
-		}
-		for i, v := range y.Data().([]float64) {
-			if !ok(v) {
-				return errors.Errorf("%s: target %g of example %d is not %s", what, v, start+i/yper, want)
+	for j, s := range ds.Targets() {
+		h := &t.heads[b.out[j]]
+		want := h.targetShape()
+		if got := s.Shape; !sameInts(want, got) && !(isSparse(h.lossName) && len(got) == 0) {
+			hint := ""
+			if h.lossName == "categorical_crossentropy" && len(got) == 1 && got[0] == 1 {
+				hint = "; for integer class ids use sparse_categorical_crossentropy"
 			}
+			if isSparse(h.lossName) {
+				hint = " (one class id per example)"
+			}
+			return nil, errors.Errorf("%s: %sloss %s needs targets of shape %s, the data has %s%s", what, t.outputLabel(h), h.lossName, fmtShape(want), fmtShape(got), hint)
 		}
 	}
-	return nil
+	if err := datasets.CheckFiniteMulti(ds); err != nil {
+		return nil, errors.Wrap(err, what)
+	}
+	for j := range ds.Targets() {
+		h := &t.heads[b.out[j]]
+		var ok func(float64) bool
+		var want string
+		switch {
+		case isSparse(h.lossName):
+			classes := h.out.Shape[0]
+			ok = func(v float64) bool { return v == math.Trunc(v) && v >= 0 && v < float64(classes) }
+			want = fmt.Sprintf("a class id in [0, %d)", classes)
+		case h.lossName == "binary_crossentropy":
+			ok = func(v float64) bool { return v >= 0 && v <= 1 }
+			want = "in [0, 1]"
+		default:
+			continue
+		}
+		ex, v, found, err := datasets.ScanTargetMulti(ds, j, ok)
+		if err != nil {
+			return nil, errors.Wrap(err, what)
+		}
+		if found {
+			return nil, errors.Errorf("%s: %starget %g of example %d is not %s", what, t.outputLabel(h), v, ex, want)
+		}
+	}
+	return b, nil
 }
 
-// inputLayerName names the model's first layer for error messages.
-func (t *Trainer) inputLayerName() string {
-	if s, ok := t.model.(interface{ Layers() []layers.Layer }); ok {
+// inputLabel names model input i for error messages: its first layer for a
+// Sequential, the input's name otherwise.
+func (t *Trainer) inputLabel(i int) string {
+	if s, ok := t.model.(*layers.Sequential); ok {
 		if ls := s.Layers(); len(ls) > 0 {
 			return fmt.Sprintf("layer 0 (%s)", ls[0].Name())
 		}
 	}
-	return "the model's input"
+	return fmt.Sprintf("input %q", t.model.Inputs()[i].Name)
+}
+
+// outputLabel is "output NAME: " for a model of several outputs, "" for one.
+func (t *Trainer) outputLabel(h *head) string {
+	if len(t.heads) == 1 {
+		return ""
+	}
+	return fmt.Sprintf("output %q: ", h.out.Name)
+}
+
+func isIntType(dt tensor.Dtype) bool {
+	return dt == tensor.Int32 || dt == tensor.Int64 || dt == tensor.Int
 }
 
 func sameInts(a, b []int) bool {

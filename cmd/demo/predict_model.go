@@ -20,7 +20,7 @@ const scalerAttachment = "scaler"
 // Predictor and the scaler of its inputs, if one is attached.
 type servingModel struct {
 	path    string
-	model   *layers.Sequential
+	model   layers.Model
 	pred    *trainers.Predictor
 	scaler  *datasets.StandardScaler // nil when none is attached
 	in, out []int
@@ -39,7 +39,7 @@ func loadServingModel(path string, opts ...trainers.PredictorOption) (*servingMo
 }
 
 // newServingModel starts a Predictor for a built model m.
-func newServingModel(path string, m *layers.Sequential, opts ...trainers.PredictorOption) (*servingModel, error) {
+func newServingModel(path string, m layers.Model, opts ...trainers.PredictorOption) (*servingModel, error) {
 	s := &servingModel{path: path, model: m, in: m.InputShape(), out: m.OutputShape()}
 	s.width, s.outW = product(s.in), product(s.out)
 	var sc datasets.StandardScaler
