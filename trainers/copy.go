@@ -59,7 +59,8 @@ func intAt(t *tensor.Dense, i int) int64 {
 
 // checkValues returns an error naming the first NaN or Inf of a float tensor x (name
 // says which tensor), an integer outside int32 for an int32 destination, or an
-// unsupported dtype. want is the model's dtype for the tensor.
+// unsupported dtype; a float64 value beyond float32's range for a float32 model is an
+// error too. want is the model's dtype for the tensor.
 func checkValues(name string, x *tensor.Dense, want tensor.Dtype) error {
 	per := 1
 	if x.Dims() > 1 {
@@ -92,6 +93,9 @@ func checkValues(name string, x *tensor.Dense, want tensor.Dtype) error {
 		for i, v := range d {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return bad(i, v)
+			}
+			if want == tensor.Float32 && math.Abs(v) > math.MaxFloat32 {
+				return errors.Errorf("%s has %v in row %d at position %d, beyond the range of float32 (the model's dtype)", name, v, i/per, i%per)
 			}
 		}
 	default:

@@ -1,4 +1,4 @@
-// Package trainers compiles a gokeras model into Gorgonia TapeMachine programs and
+// Package trainers compiles a gokeras model into programs run by graph.Executor and
 // runs them: Fit, Evaluate and Predict, with Keras' names and defaults.
 //
 // A Trainer binds a built model (layers.Model) to a loss, an optimizer and metrics:
@@ -13,7 +13,61 @@
 // Programs are compiled once per batch size and kind (training, evaluation,
 // prediction) and cached; every program binds the model's parameters to the same
 // tensors, so an update is seen by all of them. The last partial batch of an epoch is
-// trained, never dropped, and Predict takes any number of rows.
+// trained, never dropped, and Predict takes any number of rows. The training loss
+// adds the regularization penalty of every weight that has one
+// (graph.Param.Regularizer, set by the layers).
+//
+// # Several inputs and outputs
+//
+// A functional model (layers.NewModel) may have several named inputs and outputs.
+// Each output gets a loss, in one of these ways (a per-output choice wins over
+// WithLoss):
+//
+//   - WithLoss or WithLossFunc: the same loss for every output;
+//   - WithLossMap({"click": "binary_crossentropy", ...}) or WithOutputLoss: by
+//     output name, as Keras' compile(loss={...});
+//   - WithLossList: one per output, in the order of the model's outputs;
+//   - WithOutputLossFunc, WithLossFunc: a graph.LossFunc of your own, named in logs;
+//     a trainer saved with one stores its name only, so Load needs the function
+//     again.
+//
+// The total loss is Σ weight·output loss + regularization, with weights from
+// WithLossWeights (by name) or WithLossWeightList (in order), 1 by default.
+// WithMetrics adds metrics to every output, WithOutputMetrics to one. A model of one
+// output logs "loss" and "accuracy" as Keras does; a model of several logs "loss"
+// (the weighted total), then per output "<output>_loss" and "<output>_<metric>"
+// ("click_loss", "kind_accuracy"), and "val_" before each for validation data.
+// Unknown output names, outputs left without a loss and negative weights are errors
+// of New naming the model's outputs.
+//
+// Data is given by name, in order, or as a data set:
+//
+//   - FitNamed, EvaluateNamed, PredictNamed, ValidationNamed: maps from each
+//     input's (output's) name to a *tensor.Dense of shape (N, shape...);
+//   - FitTensors, EvaluateTensors, PredictTensors: slices in the order of the
+//     model's inputs and outputs (InputNames, OutputNames);
+//   - FitMulti, EvaluateMulti, ValidationMulti: a datasets.Multi, matched by name
+//     when it names its tensors, in order otherwise;
+//   - Fit, Evaluate, Predict, FitDataset: a model of one input and one output.
+//
+// Inputs of an integer dtype (ids for an Embedding) take int32, int64 or int data;
+// targets of sparse_categorical_crossentropy are class ids, integer or float.
+//
+// # Checks
+//
+// Bad input is an error before training starts, tensor by tensor and naming the
+// tensor: a missing or unknown name, data whose shape does not fit the model or the
+// loss (input "features" expects examples of shape (3), ...), float data for an
+// integer input, NaN or Inf values, a class id out of range or a binary target
+// outside [0, 1] (output "kind": target 3 of example 5 is not a class id in [0,
+// 3)), an empty data set, a batch size below 1, an unknown loss, metric or
+// optimizer name. An embedding id outside [0, vocab) stops the run at the batch that
+// holds it, with an error naming the example, the id and the vocabulary size
+// (example 2: id 12 (position 0) is out of range [0, 10) of an embedding); Predict
+// reports it the same way. No panic escapes the package: Gorgonia's are turned into
+// errors.
+//
+// # Optimizers and callbacks
 //
 // Optimizers (SGD with momentum and Nesterov, Adam with AMSGrad, AdamW, RMSProp,
 // AdaGrad) are written here and update the weights in place; Gorgonia's allocate a
@@ -22,9 +76,6 @@
 // ReduceLROnPlateau, LearningRateScheduler, TerminateOnNaN, CSVLogger, a progress
 // bar) follow Keras. Metrics are computed on the host by package trainers/metrics.
 //
-// Bad input is an error before training starts: data whose shape does not fit the
-// model or the loss, NaN or Inf values, an empty data set, a batch size below 1, an
-// unknown name. No panic escapes the package: Gorgonia's are turned into errors.
-//
-// A Trainer is not safe for concurrent use.
+// A Trainer is not safe for concurrent use; a Predictor serves one model to many
+// goroutines (PredictNamed for models of several inputs or outputs).
 package trainers

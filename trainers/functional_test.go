@@ -7,7 +7,9 @@ import (
 	"math/rand"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/gokeras/gokeras/datasets"
 	"github.com/gokeras/gokeras/layers"
@@ -320,5 +322,43 @@ func TestFunctionalPredictor(t *testing.T) {
 	bad := map[string]*tensor.Dense{"user_id": tensor.New(tensor.WithShape(1, 1), tensor.WithBacking([]int64{99})), "features": tensor.New(tensor.WithShape(1, 3), tensor.Of(tensor.Float32))}
 	if _, err := p.PredictNamed(context.Background(), bad); err == nil || !strings.Contains(err.Error(), "99") {
 		t.Fatalf("id out of range: %v", err)
+	}
+}
+
+// TestPredictorBadIDFailsOnlyItsRequest: requests batched together, one of them
+// holding an id beyond the embedding, get their own answers; only that one fails,
+// naming its own row.
+func TestPredictorBadIDFailsOnlyItsRequest(t *testing.T) {
+	m := twoByTwo(t)
+	if err := m.Build(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := trainers.NewPredictor(m, trainers.WithWorkers(1), trainers.WithMaxBatch(64), trainers.WithLinger(50*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	row := func(ids ...int64) map[string]*tensor.Dense {
+		return map[string]*tensor.Dense{
+			"user_id":  tensor.New(tensor.WithShape(len(ids), 1), tensor.WithBacking(ids)),
+			"features": tensor.New(tensor.WithShape(len(ids), 3), tensor.Of(tensor.Float32)),
+		}
+	}
+	reqs := []map[string]*tensor.Dense{row(1, 2), row(3, 42, 4), row(5)}
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i, r := range reqs {
+		wg.Add(1)
+		go func(i int, r map[string]*tensor.Dense) {
+			defer wg.Done()
+			_, errs[i] = p.PredictNamed(context.Background(), r)
+		}(i, r)
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[2] != nil {
+		t.Fatalf("good requests failed: %v, %v", errs[0], errs[2])
+	}
+	if errs[1] == nil || !strings.Contains(errs[1].Error(), "example 1: id 42") {
+		t.Fatalf("bad request: %v", errs[1])
 	}
 }

@@ -74,6 +74,9 @@ type predictRequest struct {
 }
 
 func (r *predictRequest) finish(out []*tensor.Dense, err error) {
+	if err != nil {
+		out = nil
+	}
 	r.out, r.err = out, err
 	close(r.done)
 }

@@ -111,6 +111,15 @@ func (p *Predictor) runBatch(w *Trainer, batch []*predictRequest, rows int) {
 	err := p.runChunks(w, batch, outs, rows)
 	p.requests.Add(int64(len(batch)))
 	p.rows.Add(int64(rows))
+	if err != nil && len(batch) > 1 {
+		// One request's bad input (an id beyond an embedding) fails the whole
+		// batch: run each request alone, so that only that one gets the error,
+		// naming its own row.
+		for i, r := range batch {
+			r.finish(outs[i], p.runChunks(w, batch[i:i+1], outs[i:i+1], r.n))
+		}
+		return
+	}
 	for i, r := range batch {
 		if err != nil {
 			r.finish(nil, err)
@@ -146,7 +155,13 @@ func (p *Predictor) runChunks(w *Trainer, batch []*predictRequest, outs [][]*ten
 		// zeros): rows do not mix in inference, and their outputs are dropped.
 		p.batches.Add(1)
 		if err := prog.run(nil); err != nil {
-			return errors.Wrap(err, "predict")
+			rowOf := make([]int, b) // batch row -> row of its request
+			for _, s := range segs {
+				for k := 0; k < s.n; k++ {
+					rowOf[s.batchFrom+k] = s.from + k
+				}
+			}
+			return describeRunError(err, rowOf)
 		}
 		for k, per := range p.outPer {
 			res := prog.output(k)

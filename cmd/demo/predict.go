@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/gokeras/gokeras/datasets"
@@ -21,11 +22,15 @@ func predictCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	modelPath := fs.String("model", "", "model file (from demo run -save, or a model's Save)")
 	csvPath := fs.String("csv", "", "CSV file of inputs, a header row optional")
 	target := fs.String("target", "", "a column to leave out of the features (default: every column is a feature)")
-	asJSON := fs.Bool("json", false, `print one JSON object per row: {"row":0,"output":[...],"class":1}`)
+	asJSON := fs.Bool("json", false, `print one JSON object per row: {"row":0,"output":[...],"class":1}`+
+		` ({"row":0,"outputs":{"NAME":[...]},"classes":{"NAME":1}} for a model of several outputs)`)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: demo predict -model FILE -csv FILE [-target COL] [-json]\n"+
 			"prints one line per CSV row: the output values, comma separated, and for\n"+
-			"more than one output a tab and the index of the largest (the class)\nflags:\n")
+			"more than one output value a tab and the index of the largest (the class).\n"+
+			"The feature columns are the model's inputs, flattened, in the model's input\n"+
+			"order; integer inputs take whole numbers. A model of several outputs prints\n"+
+			"NAME=V1,V2,... per output and NAME.class=K, tab separated.\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -47,7 +52,11 @@ func predictCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	return exitOK
 }
 
-// predictCSV loads the model, reads the CSV file and writes the predictions.
+// predictCSV loads the model, reads the CSV file and writes the predictions. The
+// CSV's feature columns (every column but -target) are the inputs' values, flattened,
+// in the model's input order: for a model of one input, all of them; for inputs
+// "user_id" (1) and "features" (3), the first column is the id and the next three
+// the features. Integer inputs take whole numbers (ids), checked as the server does.
 func predictCSV(ctx context.Context, w io.Writer, modelPath, csvPath, target string, asJSON bool) error {
 	sm, err := loadServingModel(modelPath)
 	if err != nil {
@@ -63,28 +72,126 @@ func predictCSV(ctx context.Context, w io.Writer, modelPath, csvPath, target str
 		return err
 	}
 	n, cols := data.X.Shape()[0], data.X.Shape()[1]
-	if cols != sm.width {
-		msg := fmt.Sprintf("%s has %d feature columns (%s), the model takes %d values per row", csvPath, cols, strings.Join(data.FeatureNames, ", "), sm.width)
-		if target == "" && cols == sm.width+1 {
+	if width := sm.width(); cols != width {
+		msg := fmt.Sprintf("%s has %d feature columns (%s), the model takes %d values per row", csvPath, cols, strings.Join(data.FeatureNames, ", "), width)
+		if len(sm.ins) > 1 {
+			msg += fmt.Sprintf(" (%s, in this order)", sm.describeWidths())
+		}
+		if target == "" && cols == width+1 {
 			msg += ": leave the target out with -target COL"
 		}
 		return errors.New(msg)
 	}
-	vals, ok := data.X.Data().([]float64)
+	flat, ok := data.X.Data().([]float64)
 	if !ok {
 		return errors.Errorf("%s: features are %v, want float64", csvPath, data.X.Dtype())
 	}
-	y, err := sm.predict(ctx, vals, n)
+	vals, where, err := sm.csvInputs(flat, n, data.FeatureNames, data.Vocabulary, csvPath)
 	if err != nil {
 		return err
 	}
+	ys, err := sm.predict(ctx, vals, where)
+	if err != nil {
+		var bad *badRequest
+		if errors.As(err, &bad) {
+			return errors.Errorf("%s: %s", csvPath, bad.msg)
+		}
+		return err
+	}
 	bw := bufio.NewWriter(w)
-	for i, row := range outputRows(y) {
-		if err := writePrediction(bw, i, row, asJSON); err != nil {
+	if len(ys) == 1 {
+		for i, row := range outputRows(ys[0]) {
+			if err := writePrediction(bw, i, row, asJSON); err != nil {
+				return err
+			}
+		}
+		return errors.Wrap(bw.Flush(), "write")
+	}
+	outs := make([][][]outValue, len(ys))
+	for k, y := range ys {
+		outs[k] = outputRows(y)
+	}
+	for i := 0; i < n; i++ {
+		if err := sm.writeNamedPrediction(bw, i, outs, asJSON); err != nil {
 			return err
 		}
 	}
 	return errors.Wrap(bw.Flush(), "write")
+}
+
+// describeWidths lists the values per row of every input: "user_id: 1, features: 3".
+func (s *servingModel) describeWidths() string {
+	parts := make([]string, len(s.ins))
+	for i, in := range s.ins {
+		parts[i] = fmt.Sprintf("%s: %d", in.Name, in.width)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// maxExactID is the largest id demo predict reads from a CSV file: ReadCSV holds
+// float64 values, exact for integers up to 2^53.
+const maxExactID = 1 << 53
+
+// csvInputs splits the CSV's features (n rows of s.width() values) into the
+// model's inputs, in order. An integer input's columns must hold whole numbers
+// within its dtype (and the range of an Embedding fed by it), not strings (which
+// ReadCSV would number in order of appearance). where names a value by CSV row and
+// column.
+func (s *servingModel) csvInputs(flat []float64, n int, names []string, vocab *datasets.Vocabulary, csvPath string) ([]inputValues, locator, error) {
+	width := s.width()
+	offset := make([]int, len(s.ins))
+	for i := 1; i < len(s.ins); i++ {
+		offset[i] = offset[i-1] + s.ins[i-1].width
+	}
+	where := func(in, row, col int) string {
+		return fmt.Sprintf("row %d column %s (input %q)", row, names[offset[in]+col], s.ins[in].Name)
+	}
+	if len(s.ins) == 1 {
+		where = func(_, row, col int) string { return fmt.Sprintf("row %d column %s", row, names[col]) }
+	}
+	vals := make([]inputValues, len(s.ins))
+	for i, in := range s.ins {
+		v := inputValues{n: n}
+		if !in.isInt {
+			v.floats = make([]float64, 0, n*in.width)
+			for r := 0; r < n; r++ {
+				v.floats = append(v.floats, flat[r*width+offset[i]:r*width+offset[i]+in.width]...)
+			}
+			vals[i] = v
+			continue
+		}
+		for c := 0; c < in.width; c++ {
+			if vocab != nil {
+				if _, str := vocab.Columns[names[offset[i]+c]]; str {
+					return nil, nil, errors.Errorf("%s: column %s holds strings, but input %q takes integer ids (%v)", csvPath, names[offset[i]+c], in.Name, in.DType)
+				}
+			}
+		}
+		lo, hi := intRange(in.DType)
+		v.ints = make([]int64, 0, n*in.width)
+		for r := 0; r < n; r++ {
+			for c := 0; c < in.width; c++ {
+				f := flat[r*width+offset[i]+c]
+				var problem string
+				switch {
+				case f != math.Trunc(f):
+					problem = fmt.Sprintf("%v is not an integer (the input is %v)", f, in.DType)
+				case math.Abs(f) > maxExactID:
+					problem = fmt.Sprintf("%v is beyond 2^53, the largest id demo predict reads exactly", f)
+				case int64(f) < lo || int64(f) > hi:
+					problem = fmt.Sprintf("%v is out of the range of %v [%d, %d]", f, in.DType, lo, hi)
+				default:
+					problem = in.checkID(int64(f))
+				}
+				if problem != "" {
+					return nil, nil, errors.Errorf("%s: %s: %s", csvPath, where(i, r, c), problem)
+				}
+				v.ints = append(v.ints, int64(f))
+			}
+		}
+		vals[i] = v
+	}
+	return vals, where, nil
 }
 
 // predictionLine is one line of "demo predict -json".
@@ -92,6 +199,49 @@ type predictionLine struct {
 	Row    int        `json:"row"`
 	Output []outValue `json:"output"`
 	Class  *int       `json:"class,omitempty"`
+}
+
+// namedPredictionLine is one line of "demo predict -json" for a model of several
+// outputs.
+type namedPredictionLine struct {
+	Row     int                   `json:"row"`
+	Outputs map[string][]outValue `json:"outputs"`
+	Classes map[string]int        `json:"classes,omitempty"`
+}
+
+// writeNamedPrediction writes row i of a model of several outputs (outs[k][i] is
+// output k's values): as text, one tab-separated field per output, NAME=V1,V2,...,
+// then NAME.class=K for every output of shape (k), k > 1; as a JSON line otherwise.
+func (s *servingModel) writeNamedPrediction(w io.Writer, i int, outs [][][]outValue, asJSON bool) error {
+	line := namedPredictionLine{Row: i, Outputs: map[string][]outValue{}}
+	var fields, classes []string
+	for k, o := range s.outs {
+		row := outs[k][i]
+		line.Outputs[o.Name] = row
+		parts := make([]string, len(row))
+		for j, v := range row {
+			parts[j] = v.String()
+		}
+		fields = append(fields, o.Name+"="+strings.Join(parts, ","))
+		if o.classes {
+			if line.Classes == nil {
+				line.Classes = map[string]int{}
+			}
+			c := argmax(row)
+			line.Classes[o.Name] = c
+			classes = append(classes, fmt.Sprintf("%s.class=%d", o.Name, c))
+		}
+	}
+	if asJSON {
+		b, err := json.Marshal(line)
+		if err != nil {
+			return errors.Wrap(err, "encode")
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return errors.Wrap(err, "write")
+	}
+	_, err := fmt.Fprintln(w, strings.Join(append(fields, classes...), "\t"))
+	return errors.Wrap(err, "write")
 }
 
 // writePrediction writes one row's outputs: as text, the values comma separated

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/gokeras/gokeras/datasets"
 	"github.com/gokeras/gokeras/layers"
@@ -13,19 +15,49 @@ import (
 )
 
 // scalerAttachment is the name under which a model carries the StandardScaler of
-// its inputs (layers.Sequential.Attach).
+// its inputs (a model's Attach). demo serve and demo predict apply it to the input
+// of a model of one float input; for any other model they refuse the file.
 const scalerAttachment = "scaler"
 
 // servingModel is a loaded model with what predictions need beside it: a
-// Predictor and the scaler of its inputs, if one is attached.
+// Predictor, the scaler of its input if one is attached, and the inputs' and
+// outputs' descriptions.
 type servingModel struct {
-	path    string
-	model   layers.Model
-	pred    *trainers.Predictor
-	scaler  *datasets.StandardScaler // nil when none is attached
-	in, out []int
-	width   int // values per input row: the product of the input shape
-	outW    int // values per output row
+	path   string
+	model  layers.Model
+	pred   *trainers.Predictor
+	scaler *datasets.StandardScaler // nil when none is attached
+	ins    []inputSpec
+	outs   []outputSpec
+}
+
+// inputSpec describes one model input for serving.
+type inputSpec struct {
+	layers.Spec        // DType resolved: the model's float type for a float input
+	width       int    // values per row: the product of the shape
+	isInt       bool   // integer ids (int32, int64)
+	vocab       int    // > 0: an Embedding (embedding) takes the input: ids in [0, vocab)
+	embedding   string // that Embedding's name
+}
+
+// takes says how many values a row of the input holds, for errors.
+func (s inputSpec) takes() string {
+	return fmt.Sprintf("the input takes %d (shape %s)", s.width, fmtShape(s.Shape))
+}
+
+// checkID returns a problem for an id the input's Embedding cannot look up, or "".
+func (s inputSpec) checkID(id int64) string {
+	if s.vocab > 0 && (id < 0 || id >= int64(s.vocab)) {
+		return fmt.Sprintf("id %d is out of range [0, %d) of embedding %q", id, s.vocab, s.embedding)
+	}
+	return ""
+}
+
+// outputSpec describes one model output for serving.
+type outputSpec struct {
+	layers.Spec
+	width   int  // values per row
+	classes bool // shape (k), k > 1: the named answer adds the argmax per row
 }
 
 // loadServingModel loads the model file at path (written by "demo run -save", a
@@ -40,16 +72,42 @@ func loadServingModel(path string, opts ...trainers.PredictorOption) (*servingMo
 
 // newServingModel starts a Predictor for a built model m.
 func newServingModel(path string, m layers.Model, opts ...trainers.PredictorOption) (*servingModel, error) {
-	s := &servingModel{path: path, model: m, in: m.InputShape(), out: m.OutputShape()}
-	s.width, s.outW = product(s.in), product(s.out)
+	if m == nil || !m.Built() {
+		return nil, errors.New("the model is not built")
+	}
+	s := &servingModel{path: path, model: m}
+	vocab, embedding := embeddingInputs(m)
+	for i, sp := range m.Inputs() {
+		in := inputSpec{Spec: sp, width: product(sp.Shape)}
+		switch sp.DType {
+		case tensor.Int32, tensor.Int64, tensor.Int:
+			in.isInt = true
+			in.vocab, in.embedding = vocab[i], embedding[i]
+		case tensor.Float32, tensor.Float64:
+		default:
+			in.DType = m.DType() // the model's float type
+		}
+		s.ins = append(s.ins, in)
+	}
+	for _, sp := range m.Outputs() {
+		if sp.DType.Type == nil {
+			sp.DType = m.DType()
+		}
+		s.outs = append(s.outs, outputSpec{Spec: sp, width: product(sp.Shape), classes: len(sp.Shape) == 1 && sp.Shape[0] > 1})
+	}
 	var sc datasets.StandardScaler
 	ok, err := m.Attachment(scalerAttachment, &sc)
 	if err != nil {
 		return nil, err
 	}
 	if ok {
-		if len(sc.Mean) != s.width {
-			return nil, errors.Errorf("the attached scaler has %d features, the model takes %d values per row", len(sc.Mean), s.width)
+		if len(s.ins) != 1 || s.ins[0].isInt {
+			return nil, errors.Errorf("the model carries a %q attachment, which demo serve and demo predict apply only to a model of one float input; "+
+				"this model's inputs are %s: scale on the client, and remove the attachment (or save it under another name) to serve the model",
+				scalerAttachment, s.describeInputs())
+		}
+		if len(sc.Mean) != s.ins[0].width {
+			return nil, errors.Errorf("the attached scaler has %d features, the model takes %d values per row", len(sc.Mean), s.ins[0].width)
 		}
 		s.scaler = &sc
 	}
@@ -61,20 +119,78 @@ func newServingModel(path string, m layers.Model, opts ...trainers.PredictorOpti
 
 func (s *servingModel) close() { s.pred.Close() }
 
-// predict runs n rows of s.width raw values (the attached scaler, if any, is
-// applied first) and returns the outputs, shape (n, output...).
-func (s *servingModel) predict(ctx context.Context, vals []float64, n int) (*tensor.Dense, error) {
-	x := tensor.New(tensor.WithShape(n, s.width), tensor.WithBacking(vals))
-	if s.scaler != nil {
-		var err error
-		if x, err = s.scaler.Transform(x); err != nil {
-			return nil, errors.Wrap(err, "scale the inputs")
+// describeInputs lists the inputs for messages: `"user_id" (1) int64, "features" (3) float32`.
+func (s *servingModel) describeInputs() string {
+	parts := make([]string, len(s.ins))
+	for i, in := range s.ins {
+		parts[i] = fmt.Sprintf("%q %s %v", in.Name, fmtShape(in.Shape), in.DType)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// inputNames lists the inputs' names, in order.
+func (s *servingModel) inputNames() []string {
+	names := make([]string, len(s.ins))
+	for i, in := range s.ins {
+		names[i] = in.Name
+	}
+	return names
+}
+
+// width is the number of values per row of all inputs together.
+func (s *servingModel) width() int {
+	w := 0
+	for _, in := range s.ins {
+		w += in.width
+	}
+	return w
+}
+
+// predict runs the rows of every input (vals in the model's input order, the same
+// n each, checked by parseRows or the caller) and returns the outputs in the
+// model's order, each (n, output...). The attached scaler, if any, is applied to
+// the (one, float) input first. A value that does not fit the model's float type
+// (beyond float32's range, after scaling) is a *badRequest naming it with where.
+func (s *servingModel) predict(ctx context.Context, vals []inputValues, where locator) ([]*tensor.Dense, error) {
+	if len(vals) != len(s.ins) {
+		return nil, errors.Errorf("%d inputs given, the model has %d", len(vals), len(s.ins))
+	}
+	xs := make([]*tensor.Dense, len(vals))
+	for i, v := range vals {
+		in := s.ins[i]
+		if in.isInt {
+			xs[i] = tensor.New(tensor.WithShape(append([]int{v.n}, in.Shape...)...), tensor.WithBacking(v.ints))
+			continue
 		}
+		x := tensor.New(tensor.WithShape(v.n, in.width), tensor.WithBacking(v.floats))
+		scaled := v.floats
+		if s.scaler != nil {
+			var err error
+			if x, err = s.scaler.Transform(x); err != nil {
+				return nil, errors.Wrap(err, "scale the inputs")
+			}
+			var ok bool
+			if scaled, ok = x.Data().([]float64); !ok {
+				return nil, errors.Errorf("the scaler gave %v values, want float64", x.Dtype())
+			}
+		}
+		if in.DType == tensor.Float32 {
+			for k, f := range scaled {
+				if math.Abs(f) > math.MaxFloat32 {
+					msg := fmt.Sprintf("%s: %v is beyond the range of float32, the model's dtype", where(i, k/in.width, k%in.width), v.floats[k])
+					if s.scaler != nil {
+						msg = fmt.Sprintf("%s: %v scales to %v, beyond the range of float32, the model's dtype", where(i, k/in.width, k%in.width), v.floats[k], f)
+					}
+					return nil, &badRequest{msg}
+				}
+			}
+		}
+		if err := x.Reshape(append([]int{v.n}, in.Shape...)...); err != nil {
+			return nil, errors.Wrap(err, "reshape the inputs")
+		}
+		xs[i] = x
 	}
-	if err := x.Reshape(append([]int{n}, s.in...)...); err != nil {
-		return nil, errors.Wrap(err, "reshape the inputs")
-	}
-	return s.pred.Predict(ctx, x)
+	return s.pred.PredictTensors(ctx, xs)
 }
 
 // outValue is one output value, written with the precision of its dtype (bits
@@ -137,4 +253,13 @@ func product(s []int) int {
 		p *= d
 	}
 	return p
+}
+
+// fmtShape formats a shape as "(3)" or "(28, 28, 1)".
+func fmtShape(s []int) string {
+	parts := make([]string, len(s))
+	for i, d := range s {
+		parts[i] = strconv.Itoa(d)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
 }

@@ -48,8 +48,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a shutdown waits for requests in progress")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: demo serve -model FILE [flags]\n"+
-			"  POST /v1/predict {\"rows\": [[...], ...]} -> {\"predictions\": [[...], ...]}\n"+
-			"  GET /v1/model, GET /v1/stats, GET /healthz\nflags:\n")
+			"  POST /v1/predict {\"rows\": [[...], ...]} -> {\"predictions\": [[...], ...]}   (a model of one input)\n"+
+			"  POST /v1/predict {\"inputs\": {\"NAME\": [[...], ...], ...}} -> {\"outputs\": {\"NAME\": [[...], ...], ...}}\n"+
+			"  GET /v1/model (every input's name, shape, dtype; every output), GET /v1/stats, GET /healthz\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
