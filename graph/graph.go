@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"math/rand"
 
 	"github.com/pkg/errors"
@@ -82,7 +83,11 @@ func (g *Graph) Param(p *Param) (*G.Node, error) {
 	if p.Value.Dtype() != g.dtype {
 		return nil, errors.Errorf("param %s is %v, the graph is %v", p.Name, p.Value.Dtype(), g.dtype)
 	}
-	n, err := g.bind(p.Name, p.Value)
+	name := p.Name
+	for k := 1; g.names[name]; k++ { // names only label nodes: keep them unique
+		name = fmt.Sprintf("%s#%d", p.Name, k)
+	}
+	n, err := g.bind(name, p.Value)
 	if err != nil {
 		return nil, err
 	}

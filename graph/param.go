@@ -17,6 +17,10 @@ type Param struct {
 	Value *tensor.Dense
 	// Trainable is false for statistics that the optimizer must not touch.
 	Trainable bool
+	// Scope is the prefix of Name given by the models the weight was built inside
+	// ("tower/" for a model applied as a layer named tower); Name without it is the
+	// weight's name within the model that made it.
+	Scope string
 	// Regularizer is the penalty on the weight added to the training loss (zero:
 	// none). Trainers collect it from every parameter a training program uses.
 	Regularizer Regularizer

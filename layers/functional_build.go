@@ -32,7 +32,8 @@ func (m *Functional) buildTop(cfg buildConfig) (err error) {
 	if _, err := m.buildGraph(ctx, nil); err != nil {
 		return m.wrap(err)
 	}
-	return m.wrap(checkParamNames(m.Params()))
+	_, err = WeightPaths(m)
+	return m.wrap(err)
 }
 
 // BuildMulti builds the model as a layer of another model: in must match its inputs.
@@ -67,8 +68,10 @@ func (m *Functional) BuildMulti(ctx BuildContext, in []Spec) ([]Spec, error) {
 // applied as a layer), then builds every call in order.
 func (m *Functional) buildGraph(ctx BuildContext, in []Spec) ([]Spec, error) {
 	for _, t := range m.inputs {
-		if t.spec.DType.Type == nil || isFloatDType(t.spec.DType) {
+		if t.spec.DType.Type == nil {
 			t.spec.DType = ctx.DType
+		} else if isFloatDType(t.spec.DType) && t.spec.DType != ctx.DType {
+			return nil, errors.Errorf("input %q is %v (an earlier model built it so), this model is %v: use a new Input", t.spec.Name, t.spec.DType, ctx.DType)
 		}
 	}
 	if in != nil {
@@ -111,19 +114,6 @@ func (m *Functional) checkInputSpecs(in []Spec) error {
 		if !equalShapes(want.Shape, in[i].Shape) || (want.DType.Type != nil && want.DType != in[i].DType) {
 			return errors.Errorf("model %q: input %q is %s, applied to %s", m.Name(), want.Name, want, in[i])
 		}
-	}
-	return nil
-}
-
-// checkParamNames reports two weights of one name (a model built on its own and
-// then applied inside another that has a layer of the same name).
-func checkParamNames(ps []*graph.Param) error {
-	seen := map[string]bool{}
-	for _, p := range ps {
-		if seen[p.Name] {
-			return errors.Errorf("two weights are named %q: rename one of the layers (WithName) or the inner model (ModelName)", p.Name)
-		}
-		seen[p.Name] = true
 	}
 	return nil
 }

@@ -101,8 +101,15 @@ func (m *Functional) functionalConfig() (functionalConfig, error) {
 	return fc, nil
 }
 
-// configOf returns a layer's config, or an error for a layer that cannot be saved.
+// configOf returns a layer's config, or an error for a layer that cannot be saved
+// (one without a Config method, also inside a model applied as a layer).
 func configOf(l Layer) (LayerConfig, error) {
+	switch m := l.(type) {
+	case *Functional:
+		return m.config()
+	case *Sequential:
+		return m.config()
+	}
 	c, ok := l.(Configurable)
 	if !ok {
 		return LayerConfig{}, errors.Errorf("layer %s (%s) has no Config method, so it cannot be saved", l.Name(), l.Type())
@@ -111,31 +118,54 @@ func configOf(l Layer) (LayerConfig, error) {
 }
 
 // Config describes the model as a layer of another model: its layers and their
-// connections, as Keras writes a nested functional model.
+// connections, as Keras writes a nested functional model. A layer that cannot be
+// saved is named under "error" (Save reports it).
 func (m *Functional) Config() LayerConfig {
-	fc, err := m.functionalConfig()
-	c := map[string]interface{}{}
+	c, err := m.config()
 	if err != nil {
-		c["error"] = err.Error()
-	} else if b, err := json.Marshal(fc); err == nil {
-		_ = json.Unmarshal(b, &c)
+		return LayerConfig{Class: "Functional", Name: m.Name(), Config: map[string]interface{}{"error": err.Error()}}
+	}
+	return c
+}
+
+func (m *Functional) config() (LayerConfig, error) {
+	fc, err := m.functionalConfig()
+	if err != nil {
+		return LayerConfig{}, errors.Wrapf(err, "model %q", m.Name())
+	}
+	c := map[string]interface{}{}
+	b, err := json.Marshal(fc)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil {
+		return LayerConfig{}, errors.Wrapf(err, "model %q", m.Name())
 	}
 	delete(c, "class_name")
 	delete(c, "dtype")
-	return LayerConfig{Class: "Functional", Name: m.Name(), Config: c}
+	return LayerConfig{Class: "Functional", Name: m.Name(), Config: c}, nil
 }
 
-// Config describes the model as a layer of another model: its layers in order.
+// Config describes the model as a layer of another model: its layers in order. A
+// layer that cannot be saved is named under "error" (Save reports it).
 func (s *Sequential) Config() LayerConfig {
+	c, err := s.config()
+	if err != nil {
+		return LayerConfig{Class: "Sequential", Name: s.Name(), Config: map[string]interface{}{"error": err.Error()}}
+	}
+	return c
+}
+
+func (s *Sequential) config() (LayerConfig, error) {
 	var ls []interface{}
-	for _, l := range s.layers {
+	for i, l := range s.layers {
 		lc, err := configOf(l)
 		if err != nil {
-			return LayerConfig{Class: "Sequential", Name: s.Name(), Config: map[string]interface{}{"error": err.Error()}}
+			return LayerConfig{}, errors.Wrapf(err, "model %q layer %d", s.Name(), i)
 		}
 		ls = append(ls, lc)
 	}
-	return LayerConfig{Class: "Sequential", Name: s.Name(), Config: map[string]interface{}{"layers": ls}}
+	return LayerConfig{Class: "Sequential", Name: s.Name(), Config: map[string]interface{}{"layers": ls}}, nil
 }
 
 // registry rebuilds layers from their configs: the classes of this package, models

@@ -101,14 +101,15 @@ func Encode(w io.Writer, m Model, extra *Extra) error {
 		return errors.Wrap(err, "save: attachments")
 	}
 	meta := map[string]string{metaFormat: "gokeras", metaVersion: strconv.Itoa(FormatVersion), metaConfig: string(cj), metaAttachments: string(aj)}
+	paths, err := WeightPaths(m)
+	if err != nil {
+		return errors.Wrap(err, "save")
+	}
 	var ts []safetensors.Tensor
 	names := map[string]bool{}
 	for _, p := range m.Params() {
-		if names[p.Name] {
-			return errors.Errorf("save: two weights are named %q", p.Name)
-		}
-		ts = append(ts, safetensors.Tensor{Name: p.Name, Value: p.Value})
-		names[p.Name] = true
+		ts = append(ts, safetensors.Tensor{Name: paths[p], Value: p.Value})
+		names[paths[p]] = true
 	}
 	if extra != nil {
 		for k, v := range extra.Metadata {
@@ -262,13 +263,18 @@ func setWeights(m Model, ts []safetensors.Tensor, extra *Extra) error {
 	for _, t := range ts {
 		byName[t.Name] = t.Value
 	}
+	paths, err := WeightPaths(m)
+	if err != nil {
+		return errors.Wrap(err, "load")
+	}
 	for _, p := range m.Params() {
-		t, ok := byName[p.Name]
+		name := paths[p]
+		t, ok := byName[name]
 		if !ok {
-			return errors.Errorf("load: the file has no tensor %q (shape %v)", p.Name, p.Value.Shape())
+			return errors.Errorf("load: the file has no tensor %q (shape %v)", name, p.Value.Shape())
 		}
 		if t.Dtype() != p.Value.Dtype() || !t.Shape().Eq(p.Value.Shape()) {
-			return errors.Errorf("load: tensor %q is %v %v, the model needs %v %v", p.Name, t.Dtype(), t.Shape(), p.Value.Dtype(), p.Value.Shape())
+			return errors.Errorf("load: tensor %q is %v %v, the model needs %v %v", name, t.Dtype(), t.Shape(), p.Value.Dtype(), p.Value.Shape())
 		}
 		switch d := p.Value.Data().(type) {
 		case []float32:
@@ -276,7 +282,7 @@ func setWeights(m Model, ts []safetensors.Tensor, extra *Extra) error {
 		case []float64:
 			copy(d, t.Data().([]float64))
 		}
-		delete(byName, p.Name)
+		delete(byName, name)
 	}
 	for k, v := range byName {
 		extra.Tensors[k] = v

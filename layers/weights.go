@@ -1,6 +1,8 @@
 package layers
 
 import (
+	"strings"
+
 	"github.com/gokeras/gokeras/graph"
 	"github.com/pkg/errors"
 )
@@ -67,6 +69,7 @@ func (c BuildContext) AddWeight(owner Layer, name string, shape []int, init grap
 		return nil, err
 	}
 	p.Trainable = !wc.frozen
+	p.Scope = c.scope
 	p.Regularizer = wc.reg
 	b := owner.LayerBase()
 	for i, w := range b.weights {
@@ -94,4 +97,49 @@ func fans(shape []int) (in, out int) {
 		rf *= d
 	}
 	return shape[len(shape)-2] * rf, shape[len(shape)-1] * rf
+}
+
+// WeightPaths names every weight of m by where it sits in m, whatever the order the
+// models were built in: "<layer>/<weight>" for m's own layers ("dense/kernel",
+// "residual/conv2d/kernel"), "<model>/<layer>/<weight>" inside a model applied as a
+// layer, and so on down. Model files and saved optimizer state use these names. Two
+// weights of one path are an error naming it.
+func WeightPaths(m Model) (map[*graph.Param]string, error) {
+	paths := map[*graph.Param]string{}
+	owner := map[string]*graph.Param{}
+	var walk func(m Model, prefix string, depth int) error
+	walk = func(m Model, prefix string, depth int) error {
+		if depth > maxNesting {
+			return errors.Errorf("models nested more than %d deep", maxNesting)
+		}
+		for _, l := range m.Layers() {
+			if inner, ok := l.(Model); ok {
+				if err := walk(inner, prefix+l.Name()+"/", depth+1); err != nil {
+					return err
+				}
+				continue
+			}
+			for _, p := range l.Params() {
+				if _, done := paths[p]; done {
+					continue
+				}
+				path := prefix + strings.TrimPrefix(p.Name, p.Scope)
+				if q, ok := owner[path]; ok && q != p {
+					return errors.Errorf("two weights are named %q: rename one of the layers (WithName) or models (ModelName)", path)
+				}
+				owner[path] = p
+				paths[p] = path
+			}
+		}
+		return nil
+	}
+	if err := walk(m, "", 0); err != nil {
+		return nil, err
+	}
+	for _, p := range m.Params() {
+		if _, ok := paths[p]; !ok {
+			return nil, errors.Errorf("weight %q is not reached from the model's layers", p.Name)
+		}
+	}
+	return paths, nil
 }

@@ -50,7 +50,11 @@ func (t *Trainer) Save(path string) error {
 
 // SaveTo writes what Save writes to w.
 func (t *Trainer) SaveTo(w io.Writer) error {
-	st, tensors, err := exportOptimizer(t.opt, t.model.Params())
+	paths, err := layers.WeightPaths(t.model)
+	if err != nil {
+		return errors.Wrap(err, "save")
+	}
+	st, tensors, err := exportOptimizer(t.opt, t.model.Params(), paths)
 	if err != nil {
 		return errors.Wrap(err, "save")
 	}
@@ -100,7 +104,11 @@ func LoadFrom(r io.Reader, opts ...Option) (*Trainer, error) {
 	if st.Optimizer == nil {
 		return nil, errors.New("load: the training state has no optimizer")
 	}
-	opt, err := importOptimizer(st.Optimizer, extraTensors(extra), model.Params())
+	paths, err := layers.WeightPaths(model)
+	if err != nil {
+		return nil, errors.Wrap(err, "load")
+	}
+	opt, err := importOptimizer(st.Optimizer, extraTensors(extra), model.Params(), paths)
 	if err != nil {
 		return nil, errors.Wrap(err, "load")
 	}

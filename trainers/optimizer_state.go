@@ -47,7 +47,8 @@ func (o *baseOpt) base() *baseOpt { return o }
 func slotName(param string, slot int) string { return fmt.Sprintf("optimizer/%s/%d", param, slot) }
 
 // exportOptimizer returns opt's settings and its state tensors keyed by name.
-func exportOptimizer(opt Optimizer, params []*graph.Param) (*optState, map[string]*tensor.Dense, error) {
+// name gives each parameter's name in the file (layers.WeightPaths).
+func exportOptimizer(opt Optimizer, params []*graph.Param, name map[*graph.Param]string) (*optState, map[string]*tensor.Dense, error) {
 	s, ok := opt.(stateful)
 	if !ok {
 		return nil, nil, errors.Errorf("optimizer %s (%T) cannot be saved: only this package's optimizers can", opt.Name(), opt)
@@ -72,7 +73,7 @@ func exportOptimizer(opt Optimizer, params []*graph.Param) (*optState, map[strin
 		}
 		for i, p := range trainable {
 			for s, t := range b.state[i] {
-				tensors[slotName(p.Name, s)] = t
+				tensors[slotName(name[p], s)] = t
 			}
 		}
 	}
@@ -80,7 +81,7 @@ func exportOptimizer(opt Optimizer, params []*graph.Param) (*optState, map[strin
 }
 
 // importOptimizer rebuilds an optimizer from its saved settings and state.
-func importOptimizer(st *optState, tensors map[string]*tensor.Dense, params []*graph.Param) (Optimizer, error) {
+func importOptimizer(st *optState, tensors map[string]*tensor.Dense, params []*graph.Param, name map[*graph.Param]string) (Optimizer, error) {
 	var opt Optimizer
 	switch st.Name {
 	case "sgd":
@@ -114,12 +115,13 @@ func importOptimizer(st *optState, tensors map[string]*tensor.Dense, params []*g
 		for i, p := range trainable {
 			b.state[i] = make([]*tensor.Dense, b.slots)
 			for s := range b.state[i] {
-				t, ok := tensors[slotName(p.Name, s)]
+				key := slotName(name[p], s)
+				t, ok := tensors[key]
 				if !ok {
-					return nil, errors.Errorf("the file has no optimizer state %q", slotName(p.Name, s))
+					return nil, errors.Errorf("the file has no optimizer state %q", key)
 				}
 				if t.Dtype() != p.Value.Dtype() || !t.Shape().Eq(p.Value.Shape()) {
-					return nil, errors.Errorf("optimizer state %q is %v %v, parameter %s is %v %v", slotName(p.Name, s), t.Dtype(), t.Shape(), p.Name, p.Value.Dtype(), p.Value.Shape())
+					return nil, errors.Errorf("optimizer state %q is %v %v, parameter %s is %v %v", key, t.Dtype(), t.Shape(), name[p], p.Value.Dtype(), p.Value.Shape())
 				}
 				b.state[i][s] = t
 			}

@@ -1,0 +1,712 @@
+package layers_test
+
+// One layer-test harness for every layer class of the package, in the spirit of
+// Keras' run_layer_test (keras/src/testing/test_case.py). Each case gives a layer
+// constructor, its inputs, the expected output shape and weight counts; the harness
+// builds a functional model around the layer and checks, in subtests:
+//
+//	shape:    the model's output shape, dtype and weight counts (trainable and not);
+//	config:   Save, Load: same class and config, same weights, same predictions,
+//	          and the loaded model saves to the same bytes;
+//	train:    a few steps of Adam on a mean-squared error to a random target lower the
+//	          loss and move every trainable weight (a Dense follows a layer without
+//	          weights); a weight regularizer's penalty is in the training loss;
+//	gradient: the gradient with respect to every float input and every trainable
+//	          weight matches central finite differences in float64.
+//
+// A new layer class gets a case here (TestHarnessCoversEveryClass fails otherwise).
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gokeras/gokeras/graph"
+	"github.com/gokeras/gokeras/layers"
+	"github.com/gokeras/gokeras/trainers"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// harnessInput is one input of a case: its per-example shape, and for ids > 0 an
+// Int64 input of ids in [0, ids).
+type harnessInput struct {
+	shape []int
+	ids   int
+}
+
+func hin(shape ...int) harnessInput { return harnessInput{shape: shape} }
+
+func hids(vocab int, shape ...int) harnessInput { return harnessInput{shape: shape, ids: vocab} }
+
+// harnessCase is one layer of the harness.
+type harnessCase struct {
+	name string
+	// class is the layer's Type() (and its class in a model file).
+	class string
+	// make returns a new, unbuilt layer (every subtest makes its own).
+	make   func() layers.Layer
+	inputs []harnessInput
+	// out is the expected output shape (no batch axis).
+	out []int
+	// trainable and nonTrainable count the weight tensors.
+	trainable, nonTrainable int
+	// gradTol is the largest relative error of the gradient check (default 1e-6).
+	gradTol float64
+}
+
+func harnessCases() []harnessCase {
+	tanh := layers.WithActivation("tanh")
+	return []harnessCase{
+		{name: "dense", class: "Dense", make: func() layers.Layer { return layers.Dense(3, tanh) },
+			inputs: []harnessInput{hin(4)}, out: []int{3}, trainable: 2},
+		{name: "dense no bias", class: "Dense", make: func() layers.Layer { return layers.Dense(3, layers.WithBias(false)) },
+			inputs: []harnessInput{hin(4)}, out: []int{3}, trainable: 1},
+		{name: "dense l1l2 regularizer", class: "Dense",
+			make: func() layers.Layer {
+				return layers.Dense(3, layers.WithKernelRegularizer(graph.Regularizer{L1: 0.01, L2: 0.1}))
+			},
+			inputs: []harnessInput{hin(4)}, out: []int{3}, trainable: 2},
+		{name: "dense on 3-d input", class: "Dense", make: func() layers.Layer { return layers.Dense(2, layers.WithActivation("sigmoid")) },
+			inputs: []harnessInput{hin(3, 4)}, out: []int{3, 2}, trainable: 2},
+		{name: "activation softmax", class: "Activation", make: func() layers.Layer { return layers.Activation("softmax") },
+			inputs: []harnessInput{hin(5)}, out: []int{5}},
+		{name: "dropout", class: "Dropout", make: func() layers.Layer { return layers.Dropout(0.3) },
+			inputs: []harnessInput{hin(6)}, out: []int{6}},
+		{name: "flatten", class: "Flatten", make: func() layers.Layer { return layers.Flatten() },
+			inputs: []harnessInput{hin(2, 3, 2)}, out: []int{12}},
+		{name: "reshape", class: "Reshape", make: func() layers.Layer { return layers.Reshape([]int{3, -1}) },
+			inputs: []harnessInput{hin(6)}, out: []int{3, 2}},
+		{name: "conv2d valid", class: "Conv2D", make: func() layers.Layer { return layers.Conv2D(3, 3, tanh) },
+			inputs: []harnessInput{hin(5, 5, 2)}, out: []int{3, 3, 3}, trainable: 2},
+		{name: "conv2d same strides l2", class: "Conv2D",
+			make: func() layers.Layer {
+				return layers.Conv2D(2, 0, layers.WithKernelSize(2, 3), layers.WithStrides(2, 2), layers.WithPadding("same"),
+					layers.WithKernelRegularizer(graph.L2(0.05)))
+			},
+			inputs: []harnessInput{hin(5, 6, 1)}, out: []int{3, 3, 2}, trainable: 2},
+		{name: "max pooling", class: "MaxPooling2D", make: func() layers.Layer { return layers.MaxPooling2D(2) },
+			inputs: []harnessInput{hin(4, 4, 2)}, out: []int{2, 2, 2}},
+		{name: "average pooling same", class: "AveragePooling2D",
+			make:   func() layers.Layer { return layers.AveragePooling2D(2, layers.WithPadding("same")) },
+			inputs: []harnessInput{hin(5, 5, 2)}, out: []int{3, 3, 2}},
+		{name: "global average pooling", class: "GlobalAveragePooling2D", make: func() layers.Layer { return layers.GlobalAveragePooling2D() },
+			inputs: []harnessInput{hin(3, 4, 2)}, out: []int{2}},
+		{name: "global max pooling", class: "GlobalMaxPooling2D", make: func() layers.Layer { return layers.GlobalMaxPooling2D() },
+			inputs: []harnessInput{hin(3, 4, 2)}, out: []int{2}},
+		{name: "batch normalization", class: "BatchNormalization",
+			make:   func() layers.Layer { return layers.BatchNormalization(layers.WithMomentum(0.9)) },
+			inputs: []harnessInput{hin(3, 3, 2)}, out: []int{3, 3, 2}, trainable: 2, nonTrainable: 2},
+		{name: "zero padding", class: "ZeroPadding2D", make: func() layers.Layer { return layers.ZeroPadding2D(1, 0, 2, 1) },
+			inputs: []harnessInput{hin(2, 3, 2)}, out: []int{3, 6, 2}},
+		{name: "residual", class: "Residual",
+			make: func() layers.Layer {
+				return layers.Residual([]layers.Layer{
+					layers.Conv2D(2, 3, layers.WithPadding("same"), tanh),
+					layers.BatchNormalization(),
+				}, nil, tanh)
+			},
+			inputs: []harnessInput{hin(4, 4, 2)}, out: []int{4, 4, 2}, trainable: 4, nonTrainable: 2},
+		{name: "residual projection", class: "Residual",
+			make: func() layers.Layer {
+				return layers.Residual([]layers.Layer{layers.Conv2D(3, 3, layers.WithPadding("same"), layers.WithStrides(2, 2))},
+					[]layers.Layer{layers.Conv2D(3, 1, layers.WithStrides(2, 2))})
+			},
+			inputs: []harnessInput{hin(5, 5, 2)}, out: []int{3, 3, 3}, trainable: 4},
+		{name: "add", class: "Add", make: func() layers.Layer { return layers.Add() },
+			inputs: []harnessInput{hin(3), hin(3), hin(3)}, out: []int{3}},
+		{name: "subtract", class: "Subtract", make: func() layers.Layer { return layers.Subtract() },
+			inputs: []harnessInput{hin(2, 3), hin(2, 3)}, out: []int{2, 3}},
+		{name: "multiply", class: "Multiply", make: func() layers.Layer { return layers.Multiply() },
+			inputs: []harnessInput{hin(4), hin(4)}, out: []int{4}},
+		{name: "average", class: "Average", make: func() layers.Layer { return layers.Average() },
+			inputs: []harnessInput{hin(4), hin(4), hin(4)}, out: []int{4}},
+		{name: "maximum", class: "Maximum", make: func() layers.Layer { return layers.Maximum() },
+			inputs: []harnessInput{hin(4), hin(4)}, out: []int{4}},
+		{name: "minimum", class: "Minimum", make: func() layers.Layer { return layers.Minimum() },
+			inputs: []harnessInput{hin(2, 2), hin(2, 2), hin(2, 2)}, out: []int{2, 2}},
+		{name: "concatenate last axis", class: "Concatenate", make: func() layers.Layer { return layers.Concatenate(-1) },
+			inputs: []harnessInput{hin(3, 2), hin(3, 4)}, out: []int{3, 6}},
+		{name: "concatenate axis 1", class: "Concatenate", make: func() layers.Layer { return layers.Concatenate(1) },
+			inputs: []harnessInput{hin(1, 3), hin(2, 3), hin(3, 3)}, out: []int{6, 3}},
+		{name: "dot rank 2", class: "Dot", make: func() layers.Layer { return layers.Dot(1) },
+			inputs: []harnessInput{hin(5), hin(5)}, out: []int{1}},
+		{name: "dot rank 2 normalize", class: "Dot", make: func() layers.Layer { return layers.Dot(1, layers.WithNormalize(true)) },
+			inputs: []harnessInput{hin(5), hin(5)}, out: []int{1}},
+		{name: "dot rank 3 axes 2", class: "Dot", make: func() layers.Layer { return layers.Dot(2) },
+			inputs: []harnessInput{hin(3, 4), hin(5, 4)}, out: []int{3, 5}},
+		{name: "dot rank 3 axes 1 2 normalize", class: "Dot",
+			make:   func() layers.Layer { return layers.DotAxes(1, 2, layers.WithNormalize(true)) },
+			inputs: []harnessInput{hin(3, 4), hin(4, 3)}, out: []int{4, 4}},
+		{name: "embedding", class: "Embedding", make: func() layers.Layer { return layers.Embedding(7, 4) },
+			inputs: []harnessInput{hids(7, 3)}, out: []int{3, 4}, trainable: 1},
+		{name: "embedding mask zero", class: "Embedding",
+			make:   func() layers.Layer { return layers.Embedding(6, 2, layers.WithMaskZero(true)) },
+			inputs: []harnessInput{hids(6, 2, 2)}, out: []int{2, 2, 2}, trainable: 1},
+		{name: "nested sequential", class: "Sequential",
+			make: func() layers.Layer {
+				return layers.NewSequential(layers.Dense(3, tanh), layers.Dropout(0.2), layers.Dense(2))
+			},
+			inputs: []harnessInput{hin(4)}, out: []int{2}, trainable: 4},
+		{name: "nested sequential with input", class: "Sequential",
+			make: func() layers.Layer {
+				s := layers.NewSequential(layers.Input(2, 2, 1), layers.Conv2D(2, 1), layers.BatchNormalization(), layers.Flatten())
+				s.SetName("tower")
+				return s
+			},
+			inputs: []harnessInput{hin(2, 2, 1)}, out: []int{8}, trainable: 4, nonTrainable: 2},
+		{name: "nested functional", class: "Functional",
+			make: func() layers.Layer {
+				a := layers.NewInput("a", layers.Shape(4))
+				b := layers.NewInput("b", layers.Shape(4))
+				shared := layers.Dense(3, tanh)
+				y := layers.Concatenate(-1).Apply(shared.Apply(a), shared.Apply(b))
+				y = layers.Dense(2).Apply(y)
+				m, err := layers.NewModel([]*layers.Tensor{a, b}, []*layers.Tensor{y}, layers.ModelName("inner"))
+				if err != nil {
+					panic(err)
+				}
+				return m
+			},
+			inputs: []harnessInput{hin(4), hin(4)}, out: []int{2}, trainable: 4},
+		{name: "nested functional with ids", class: "Functional",
+			make: func() layers.Layer {
+				ids := layers.NewInput("ids", layers.Shape(2), layers.Int64)
+				x := layers.NewInput("x", layers.Shape(3))
+				e := layers.Flatten().Apply(layers.Embedding(5, 2).Apply(ids))
+				y := layers.Dense(2).Apply(layers.Concatenate(-1).Apply(e, x))
+				m, err := layers.NewModel([]*layers.Tensor{ids, x}, []*layers.Tensor{y}, layers.ModelName("inner"))
+				if err != nil {
+					panic(err)
+				}
+				return m
+			},
+			inputs: []harnessInput{hids(5, 2), hin(3)}, out: []int{2}, trainable: 3},
+	}
+}
+
+// TestHarnessCoversEveryClass: every class Load knows (except the InputLayer every
+// model has) has a harness case.
+func TestHarnessCoversEveryClass(t *testing.T) {
+	have := map[string]bool{}
+	for _, c := range harnessCases() {
+		have[c.class] = true
+		if got := c.make().Type(); got != c.class {
+			t.Errorf("case %s: layer type %q, the case says %q", c.name, got, c.class)
+		}
+	}
+	for _, class := range layers.BuiltinLayerClasses() {
+		if class != "InputLayer" && !have[class] {
+			t.Errorf("layer class %s has no harness case", class)
+		}
+	}
+	t.Logf("classes covered: %s", strings.Join(harnessClasses(harnessCases()), ", "))
+}
+
+// TestLayerHarness runs every case through the harness.
+func TestLayerHarness(t *testing.T) {
+	for i, c := range harnessCases() {
+		c, seed := c, int64(1000+i)
+		t.Run(c.name, func(t *testing.T) {
+			t.Run("shape", func(t *testing.T) { harnessShape(t, c, seed) })
+			t.Run("config", func(t *testing.T) { harnessConfig(t, c, seed) })
+			t.Run("train", func(t *testing.T) { harnessTrain(t, c, seed) })
+			t.Run("gradient", func(t *testing.T) { harnessGradient(t, c, seed) })
+		})
+	}
+}
+
+// harnessModel makes inputs in0, in1, ... for the case, applies a new layer to them
+// with layers.Apply, optionally follows it with a Dense, and returns the unbuilt
+// model and the layer.
+func harnessModel(t *testing.T, c harnessCase, denseAfter bool) (*layers.Functional, layers.Layer) {
+	t.Helper()
+	ins := make([]*layers.Tensor, len(c.inputs))
+	for i, in := range c.inputs {
+		opts := []layers.InputOption{layers.Shape(in.shape...)}
+		if in.ids > 0 {
+			opts = append(opts, layers.Int64)
+		}
+		ins[i] = layers.NewInput(fmt.Sprintf("in%d", i), opts...)
+	}
+	l := c.make()
+	y := layers.Apply(l, ins...)[0]
+	if denseAfter {
+		y = layers.Dense(2, layers.WithName("head")).Apply(y)
+	}
+	m, err := layers.NewModel(ins, []*layers.Tensor{y})
+	if err != nil {
+		t.Fatalf("NewModel: %v", err)
+	}
+	return m, l
+}
+
+func harnessBuilt(t *testing.T, c harnessCase, seed int64, dt tensor.Dtype, denseAfter bool) (*layers.Functional, layers.Layer) {
+	t.Helper()
+	m, l := harnessModel(t, c, denseAfter)
+	if err := m.Build(layers.WithSeed(seed), layers.WithDType(dt)); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return m, l
+}
+
+// harnessData returns n random examples for every input (float inputs in dt, ids
+// as Int64 in range).
+func harnessData(c harnessCase, n int, seed int64, dt tensor.Dtype) []*tensor.Dense {
+	rng := rand.New(rand.NewSource(seed))
+	xs := make([]*tensor.Dense, len(c.inputs))
+	for i, in := range c.inputs {
+		shape := append([]int{n}, in.shape...)
+		size := n * harnessSize(in.shape)
+		if in.ids > 0 {
+			d := make([]int64, size)
+			for j := range d {
+				d[j] = int64(rng.Intn(in.ids))
+			}
+			xs[i] = tensor.New(tensor.WithShape(shape...), tensor.WithBacking(d))
+			continue
+		}
+		xs[i] = harnessFloats(rng, dt, shape)
+	}
+	return xs
+}
+
+// harnessFloats is a random tensor with values in ±[0.1, 2) (off the kinks at 0).
+func harnessFloats(rng *rand.Rand, dt tensor.Dtype, shape []int) *tensor.Dense {
+	v := make([]float64, harnessSize(shape))
+	for j := range v {
+		v[j] = (0.1 + 1.9*rng.Float64())
+		if rng.Intn(2) == 0 {
+			v[j] = -v[j]
+		}
+	}
+	if dt == tensor.Float32 {
+		d := make([]float32, len(v))
+		for j, x := range v {
+			d[j] = float32(x)
+		}
+		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(d))
+	}
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(v))
+}
+
+func harnessSize(s []int) int {
+	p := 1
+	for _, d := range s {
+		p *= d
+	}
+	return p
+}
+
+func harnessSameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func harnessCountWeights(ps []*graph.Param) (trainable, frozen int) {
+	for _, p := range ps {
+		if p.Trainable {
+			trainable++
+		} else {
+			frozen++
+		}
+	}
+	return trainable, frozen
+}
+
+// harnessShape: the model's output spec and the weight counts.
+func harnessShape(t *testing.T, c harnessCase, seed int64) {
+	m, l := harnessBuilt(t, c, seed, tensor.Float32, false)
+	outs := m.Outputs()
+	if len(outs) != 1 {
+		t.Fatalf("%d outputs, want 1", len(outs))
+	}
+	if got := outs[0].Shape; !harnessSameShape(got, c.out) {
+		t.Errorf("output shape %v, want %v", got, c.out)
+	}
+	if got := m.OutputTensors()[0].Shape(); !harnessSameShape(got, c.out) {
+		t.Errorf("output tensor shape %v, want %v", got, c.out)
+	}
+	if outs[0].DType != tensor.Float32 {
+		t.Errorf("output dtype %v, want float32", outs[0].DType)
+	}
+	for i, in := range m.Inputs() {
+		want := tensor.Float32
+		if c.inputs[i].ids > 0 {
+			want = tensor.Int64
+		}
+		if in.DType != want || !harnessSameShape(in.Shape, c.inputs[i].shape) {
+			t.Errorf("input %d is %s, want %v %v", i, in, c.inputs[i].shape, want)
+		}
+	}
+	tr, fr := harnessCountWeights(m.Params())
+	if tr != c.trainable || fr != c.nonTrainable {
+		t.Errorf("weights: %d trainable and %d non-trainable, want %d and %d", tr, fr, c.trainable, c.nonTrainable)
+	}
+	// The model's weights are the layer's, once each, named after it, of the model's dtype.
+	lp := l.Params()
+	if len(lp) != len(m.Params()) {
+		t.Errorf("the layer has %d weights, the model %d", len(lp), len(m.Params()))
+	}
+	seen := map[string]bool{}
+	for i, p := range m.Params() {
+		if seen[p.Name] {
+			t.Errorf("weight %q listed twice", p.Name)
+		}
+		seen[p.Name] = true
+		if i < len(lp) && lp[i] != p {
+			t.Errorf("weight %d: the model lists %q, the layer %q", i, p.Name, lp[i].Name)
+		}
+		if !strings.HasPrefix(p.Name, l.Name()+"/") {
+			t.Errorf("weight %q is not named after its layer %q", p.Name, l.Name())
+		}
+		if p.Value.Dtype() != tensor.Float32 {
+			t.Errorf("weight %q is %v", p.Name, p.Value.Dtype())
+		}
+	}
+	if !strings.Contains(m.Summary(), l.Name()+" ("+c.class+")") {
+		t.Errorf("summary does not list %s (%s):\n%s", l.Name(), c.class, m.Summary())
+	}
+	// Building again changes nothing.
+	before := m.Params()
+	if err := m.Build(layers.WithSeed(seed + 1)); err != nil {
+		t.Fatal(err)
+	}
+	if after := m.Params(); len(after) != len(before) || (len(after) > 0 && after[0] != before[0]) {
+		t.Error("a second Build made new weights")
+	}
+}
+
+// harnessConfig: Save, Load, and compare class, config, weights and predictions.
+func harnessConfig(t *testing.T, c harnessCase, seed int64) {
+	m, l := harnessBuilt(t, c, seed, tensor.Float32, false)
+	harnessPerturb(m.Params(), seed) // so that loading default-initialized weights would show
+	path := filepath.Join(t.TempDir(), "model.safetensors")
+	if err := m.Save(path); err != nil {
+		t.Fatalf("save: %v", err)
+	}
+	loaded, err := layers.Load(path)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	lf, ok := loaded.(*layers.Functional)
+	if !ok {
+		t.Fatalf("loaded %T, want *layers.Functional", loaded)
+	}
+	// The same layer, class and config.
+	var ll layers.Layer
+	for _, x := range lf.Layers() {
+		if x.Name() == l.Name() {
+			ll = x
+		}
+	}
+	if ll == nil {
+		t.Fatalf("the loaded model has no layer %q", l.Name())
+	}
+	if ll.Type() != l.Type() {
+		t.Errorf("loaded layer type %s, want %s", ll.Type(), l.Type())
+	}
+	if a, b := harnessConfigJSON(t, l), harnessConfigJSON(t, ll); a != b {
+		t.Errorf("layer config changed by Save/Load:\nsaved  %s\nloaded %s", a, b)
+	}
+	if a, b := harnessConfigJSON(t, m), harnessConfigJSON(t, lf); a != b {
+		t.Errorf("model config changed by Save/Load:\nsaved  %s\nloaded %s", a, b)
+	}
+	// The same weights, by name and value.
+	ps, qs := m.Params(), lf.Params()
+	if len(ps) != len(qs) {
+		t.Fatalf("%d weights saved, %d loaded", len(ps), len(qs))
+	}
+	for i := range ps {
+		if ps[i].Name != qs[i].Name || ps[i].Trainable != qs[i].Trainable || ps[i].Regularizer != qs[i].Regularizer ||
+			!ps[i].Value.Shape().Eq(qs[i].Value.Shape()) {
+			t.Errorf("weight %d: saved %s %v trainable %v %+v, loaded %s %v trainable %v %+v", i,
+				ps[i].Name, ps[i].Value.Shape(), ps[i].Trainable, ps[i].Regularizer,
+				qs[i].Name, qs[i].Value.Shape(), qs[i].Trainable, qs[i].Regularizer)
+			continue
+		}
+		if a, b := ps[i].Float64s(), qs[i].Float64s(); !harnessEqual(a, b) {
+			t.Errorf("weight %s: values differ after Load", ps[i].Name)
+		}
+	}
+	// The same predictions on random inputs.
+	xs := harnessData(c, 5, seed+7, tensor.Float32)
+	want := harnessPredict(t, m, xs)
+	got := harnessPredict(t, lf, xs)
+	if !harnessEqual(want, got) {
+		t.Errorf("predictions differ after Load:\nsaved  %v\nloaded %v", want, got)
+	}
+	// Saving the loaded model writes the same file.
+	var a, b bytes.Buffer
+	if err := m.SaveTo(&a); err != nil {
+		t.Fatal(err)
+	}
+	if err := lf.SaveTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Errorf("the loaded model saves to different bytes (%d vs %d)", a.Len(), b.Len())
+	}
+}
+
+// harnessPerturb moves every weight off its initial value, deterministically.
+func harnessPerturb(ps []*graph.Param, seed int64) {
+	rng := rand.New(rand.NewSource(seed))
+	for _, p := range ps {
+		v := p.Float64s()
+		for j := range v {
+			v[j] += 0.1 * (rng.Float64() - 0.5)
+			if strings.HasSuffix(p.Name, "moving_variance") {
+				v[j] = math.Abs(v[j]) + 0.5
+			}
+		}
+		_ = p.SetFloat64s(v)
+	}
+}
+
+func harnessConfigJSON(t *testing.T, l layers.Layer) string {
+	t.Helper()
+	c, ok := l.(layers.Configurable)
+	if !ok {
+		t.Fatalf("layer %s (%s) is not Configurable", l.Name(), l.Type())
+	}
+	b, err := json.Marshal(c.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func harnessEqual(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && !(math.IsNaN(a[i]) && math.IsNaN(b[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// harnessPredict runs the model's predict program and returns its first output.
+func harnessPredict(t *testing.T, m layers.Model, xs []*tensor.Dense) []float64 {
+	t.Helper()
+	tr, err := trainers.New(m, trainers.WithLoss("mse"), trainers.WithOutput(io.Discard))
+	if err != nil {
+		t.Fatalf("trainer: %v", err)
+	}
+	defer tr.Close()
+	outs, err := tr.PredictTensors(xs, trainers.BatchSize(3)) // two batches: 3 and the remainder 2
+	if err != nil {
+		t.Fatalf("predict: %v", err)
+	}
+	return harnessValues(outs[0])
+}
+
+func harnessValues(d *tensor.Dense) []float64 {
+	switch v := d.Data().(type) {
+	case []float32:
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out
+	case []float64:
+		return append([]float64(nil), v...)
+	}
+	return nil
+}
+
+// harnessTrain: a few Adam steps on a mean-squared error to a random target lower
+// the training loss and move every trainable weight of the layer.
+func harnessTrain(t *testing.T, c harnessCase, seed int64) {
+	denseAfter := c.trainable == 0
+	m, l := harnessBuilt(t, c, seed, tensor.Float32, denseAfter)
+	const n = 16
+	xs := harnessData(c, n, seed+11, tensor.Float32)
+	out := m.Outputs()[0].Shape
+	y := harnessFloats(rand.New(rand.NewSource(seed+13)), tensor.Float32, append([]int{n}, out...))
+	tr, err := trainers.New(m, trainers.WithLoss("mse"), trainers.WithOptimizer(trainers.Adam(0.02)),
+		trainers.WithSeed(seed), trainers.WithOutput(io.Discard))
+	if err != nil {
+		t.Fatalf("trainer: %v", err)
+	}
+	defer tr.Close()
+	ctx := context.Background()
+	// The infer-mode loss before training, and the penalties of the initial weights.
+	logs, err := tr.EvaluateTensors(ctx, xs, []*tensor.Dense{y}, trainers.Verbose(0))
+	if err != nil {
+		t.Fatalf("evaluate: %v", err)
+	}
+	penalty := 0.0
+	for _, p := range m.Params() {
+		for _, v := range p.Float64s() {
+			penalty += p.Regularizer.L1*math.Abs(v) + p.Regularizer.L2*v*v
+		}
+	}
+	before := map[string][]float64{}
+	for _, p := range l.Params() {
+		before[p.Name] = p.Float64s()
+	}
+	hist, err := tr.FitTensors(ctx, xs, []*tensor.Dense{y}, trainers.Epochs(15), trainers.BatchSize(n),
+		trainers.Shuffle(false), trainers.Verbose(0))
+	if err != nil {
+		t.Fatalf("fit: %v", err)
+	}
+	loss := hist.Get("loss")
+	if len(loss) != 15 {
+		t.Fatalf("history has %d losses, want 15", len(loss))
+	}
+	first, last := loss[0], loss[len(loss)-1]
+	if !(last < first) {
+		t.Errorf("training loss went from %.6g to %.6g: %v", first, last, loss)
+	}
+	// The first step's loss is computed on the initial weights: in train mode it
+	// adds the regularization penalties to the mean squared error.
+	if penalty > 0 {
+		if got, want := first, logs["loss"]+penalty; math.Abs(got-want) > 1e-4*math.Max(1, want) {
+			t.Errorf("first training loss %.7g, want the evaluation loss %.7g plus the penalty %.7g = %.7g",
+				got, logs["loss"], penalty, want)
+		}
+	}
+	for _, p := range l.Params() {
+		moved := !harnessEqual(before[p.Name], p.Float64s())
+		switch {
+		case p.Trainable && !moved:
+			t.Errorf("trainable weight %s did not change in training", p.Name)
+		case !p.Trainable && !moved && strings.Contains(p.Name, "moving_"):
+			t.Errorf("statistic %s was not updated in training", p.Name)
+		}
+	}
+	t.Logf("loss %.4g -> %.4g", first, last)
+}
+
+// harnessGradient: the gradient of sum(y ⊙ R) (plus the regularization penalties)
+// with respect to every float input and every trainable weight matches central
+// finite differences, in float64. Dropout keeps the fixed mask CheckGradientParams
+// draws; batch normalization runs in train mode (batch statistics); integer ids are
+// fixed and the table's gradient is checked.
+func harnessGradient(t *testing.T, c harnessCase, seed int64) {
+	m, _ := harnessBuilt(t, c, seed, tensor.Float64, false)
+	harnessPerturb(m.Params(), seed)
+	const batch = 3
+	data := harnessData(c, batch, seed+17, tensor.Float64)
+	var floats []*tensor.Dense
+	for i, in := range c.inputs {
+		if in.ids == 0 {
+			floats = append(floats, data[i])
+		}
+	}
+	anchor := len(floats) == 0
+	if anchor {
+		// Only ids: CheckGradientParams needs a float input for the batch size;
+		// this one enters the output as 0·anchor, so its gradient is 0.
+		floats = []*tensor.Dense{harnessFloats(rand.New(rand.NewSource(seed)), tensor.Float64, append([]int{batch}, c.out...))}
+	}
+	build := func(g *graph.Graph, in []*G.Node) (*G.Node, error) {
+		xs := make([]*G.Node, len(c.inputs))
+		k := 0
+		for i, hi := range c.inputs {
+			if hi.ids == 0 {
+				xs[i] = in[k]
+				k++
+				continue
+			}
+			n, v, err := g.InputOf(fmt.Sprintf("ids_%d", i), tensor.Int64, hi.shape...)
+			if err != nil {
+				return nil, err
+			}
+			copy(v.Data().([]int64), data[i].Data().([]int64))
+			xs[i] = n
+		}
+		outs, err := m.ForwardMulti(g, xs)
+		if err != nil {
+			return nil, err
+		}
+		y := outs[0]
+		if anchor {
+			z, err := G.Mul(in[0], g.Scalar(0))
+			if err != nil {
+				return nil, err
+			}
+			if y, err = G.Add(y, z); err != nil {
+				return nil, err
+			}
+		}
+		pens, err := g.WeightPenalties()
+		if err != nil || len(pens) == 0 {
+			return y, err
+		}
+		// Reduce y ourselves so that the penalties join the checked scalar.
+		r := harnessFloats(rand.New(rand.NewSource(seed+19)), tensor.Float64, y.Shape().Clone())
+		rn := G.NewTensor(g.ExprGraph(), tensor.Float64, r.Dims(), G.WithShape(r.Shape().Clone()...), G.WithValue(r), G.WithName("harness_r"))
+		prod, err := G.HadamardProd(y, rn)
+		if err != nil {
+			return nil, err
+		}
+		cost, err := graph.SumAll(prod)
+		for _, p := range pens {
+			if err != nil {
+				return nil, err
+			}
+			cost, err = G.Add(cost, p)
+		}
+		return cost, err
+	}
+	var params []*graph.Param
+	for _, p := range m.Params() {
+		if p.Trainable {
+			params = append(params, p)
+		}
+	}
+	res, err := graph.CheckGradientParams(build, floats, params, 1e-6)
+	if err != nil {
+		t.Fatalf("gradient check: %v", err)
+	}
+	tol := c.gradTol
+	if tol == 0 {
+		tol = 1e-6
+	}
+	if res.MaxRelErr > tol || math.IsNaN(res.MaxRelErr) {
+		what := "weight"
+		idx := res.Input - len(floats)
+		name := ""
+		if idx >= 0 && idx < len(params) {
+			name = params[idx].Name
+		} else {
+			what, name = "input", fmt.Sprint(res.Input)
+		}
+		t.Errorf("gradient of %s %s: %v", what, name, res)
+	}
+	t.Logf("%d inputs, %d weights: %v", len(floats), len(params), res)
+}
+
+// harnessClasses is for messages: the classes of the cases, sorted.
+func harnessClasses(cs []harnessCase) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range cs {
+		if !seen[c.class] {
+			seen[c.class] = true
+			out = append(out, c.class)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
