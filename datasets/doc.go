@@ -1,6 +1,7 @@
 // Package datasets holds the data side of gokeras: the Dataset interface that
-// trainers read batches from, an in-memory implementation backed by *tensor.Dense
-// (Tensor), views and splits, epoch batching, readers for real data, the classic
+// trainers read batches from (and Multi, its form with several named inputs and
+// targets), in-memory implementations backed by *tensor.Dense (Tensor, Tensors),
+// views and splits, epoch batching, readers for real data, the classic
 // data sets, and preprocessing.
 //
 //   - Core: Dataset, Tensor (NewTensor, FromRows, FromFlat), Subset, SplitTail,
@@ -17,10 +18,20 @@
 //   - Preprocessing: StandardScaler, MinMaxScaler (JSON-encodable, so they can be
 //     attached to a saved model), LabelEncoder, OneHot, ScaleImages.
 //   - Synthetic data, seeded: Linear, Logistic, XOR, Moons, Spirals.
+//   - Several inputs and targets (functional models): Multi, Spec, Tensors
+//     (NewTensors, NewNamedTensors; float32/float64 and int32/int64/int
+//     storage, integer ids gathered as int or float), AsMulti and AsDataset
+//     between Dataset and Multi, SubsetMulti, SplitTailMulti,
+//     TrainTestSplitMulti, CheckFiniteMulti, and ScanInputMulti /
+//     ScanTargetMulti, which read one tensor alone (through the optional
+//     TensorGatherer, see GatherInputMulti and GatherTargetMulti) to check ids
+//     and class ids without gathering the rest.
 //
 // Shapes are given per example, without the batch dimension: a data set of
-// 100 MNIST images has XShape [28 28 1] and Len 100. Values are stored as
-// float32 or float64 and converted to the caller's dtype when gathered.
+// 100 MNIST images has XShape [28 28 1] and Len 100. A Dataset stores its values
+// as float32 or float64; a Multi may also store integer ids. Values are converted
+// to the caller's dtype when gathered (a float source only into a float
+// destination).
 //
 // Every function that can fail returns an error wrapped with context; no panic
 // escapes the package. Randomness always comes from an explicit seed or

@@ -109,6 +109,8 @@ func configOf(l Layer) (LayerConfig, error) {
 		return m.config()
 	case *Sequential:
 		return m.config()
+	case *customLayer:
+		return configOf(m.SingleLayer)
 	}
 	c, ok := l.(Configurable)
 	if !ok {

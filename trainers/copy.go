@@ -103,3 +103,26 @@ func checkValues(name string, x *tensor.Dense, want tensor.Dtype) error {
 	}
 	return nil
 }
+
+// checkIDsOf checks every id of the integer inputs xs that feed an Embedding of model
+// m against its vocabulary (see layers.Functional.IDLimits); label names input i.
+func checkIDsOf(what string, m interface{}, label func(int) string, xs []*tensor.Dense) error {
+	lm, ok := m.(idLimiter)
+	if !ok {
+		return nil
+	}
+	limits, readers := lm.IDLimits(), lm.IDReaders()
+	for i, x := range xs {
+		if i >= len(limits) || limits[i] == 0 || !isIntType(x.Dtype()) {
+			continue
+		}
+		n := x.Shape().TotalSize()
+		per := n / x.Shape()[0]
+		for k := 0; k < n; k++ {
+			if v := intAt(x, k); v < 0 || v >= int64(limits[i]) {
+				return errors.Errorf("%s: %s row %d position %d holds id %d, out of range [0, %d) of embedding %q", what, label(i), k/per, k%per, v, limits[i], readers[i])
+			}
+		}
+	}
+	return nil
+}

@@ -327,38 +327,68 @@ func TestFunctionalPredictor(t *testing.T) {
 
 // TestPredictorBadIDFailsOnlyItsRequest: requests batched together, one of them
 // holding an id beyond the embedding, get their own answers; only that one fails,
-// naming its own row.
+// naming its own row. An id read by an Embedding of the model is refused before it
+// is queued; one read by an Embedding inside a nested model fails its batch, which is
+// then run request by request.
 func TestPredictorBadIDFailsOnlyItsRequest(t *testing.T) {
-	m := twoByTwo(t)
-	if err := m.Build(); err != nil {
-		t.Fatal(err)
-	}
-	p, err := trainers.NewPredictor(m, trainers.WithWorkers(1), trainers.WithMaxBatch(64), trainers.WithLinger(50*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	row := func(ids ...int64) map[string]*tensor.Dense {
-		return map[string]*tensor.Dense{
-			"user_id":  tensor.New(tensor.WithShape(len(ids), 1), tensor.WithBacking(ids)),
-			"features": tensor.New(tensor.WithShape(len(ids), 3), tensor.Of(tensor.Float32)),
+	nested := func(t *testing.T) *layers.Functional {
+		ids := layers.NewInput("ids", layers.Shape(1), layers.Int64)
+		inner, err := layers.NewModel([]*layers.Tensor{ids}, []*layers.Tensor{layers.Flatten().Apply(layers.Embedding(10, 4).Apply(ids))}, layers.ModelName("inner"))
+		if err != nil {
+			t.Fatal(err)
 		}
+		uid := layers.NewInput("user_id", layers.Shape(1), layers.Int64)
+		feats := layers.NewInput("features", layers.Shape(3))
+		h := layers.Concatenate(-1).Apply(inner.Apply(uid), feats)
+		out := layers.Dense(1, layers.WithName("click")).Apply(h)
+		m, err := layers.NewModel([]*layers.Tensor{uid, feats}, []*layers.Tensor{out})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
 	}
-	reqs := []map[string]*tensor.Dense{row(1, 2), row(3, 42, 4), row(5)}
-	errs := make([]error, len(reqs))
-	var wg sync.WaitGroup
-	for i, r := range reqs {
-		wg.Add(1)
-		go func(i int, r map[string]*tensor.Dense) {
-			defer wg.Done()
-			_, errs[i] = p.PredictNamed(context.Background(), r)
-		}(i, r)
+	tests := []struct {
+		name  string
+		model func(t *testing.T) *layers.Functional
+		want  string
+	}{
+		{"direct", twoByTwo, `input "user_id" row 1 position 0 holds id 42, out of range [0, 10) of embedding "embedding"`},
+		{"nested", nested, "example 1: id 42"},
 	}
-	wg.Wait()
-	if errs[0] != nil || errs[2] != nil {
-		t.Fatalf("good requests failed: %v, %v", errs[0], errs[2])
-	}
-	if errs[1] == nil || !strings.Contains(errs[1].Error(), "example 1: id 42") {
-		t.Fatalf("bad request: %v", errs[1])
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := tc.model(t)
+			if err := m.Build(); err != nil {
+				t.Fatal(err)
+			}
+			p, err := trainers.NewPredictor(m, trainers.WithWorkers(1), trainers.WithMaxBatch(64), trainers.WithLinger(50*time.Millisecond))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			row := func(ids ...int64) map[string]*tensor.Dense {
+				return map[string]*tensor.Dense{
+					"user_id":  tensor.New(tensor.WithShape(len(ids), 1), tensor.WithBacking(ids)),
+					"features": tensor.New(tensor.WithShape(len(ids), 3), tensor.Of(tensor.Float32)),
+				}
+			}
+			reqs := []map[string]*tensor.Dense{row(1, 2), row(3, 42, 4), row(5)}
+			errs := make([]error, len(reqs))
+			var wg sync.WaitGroup
+			for i, r := range reqs {
+				wg.Add(1)
+				go func(i int, r map[string]*tensor.Dense) {
+					defer wg.Done()
+					_, errs[i] = p.PredictNamed(context.Background(), r)
+				}(i, r)
+			}
+			wg.Wait()
+			if errs[0] != nil || errs[2] != nil {
+				t.Fatalf("good requests failed: %v, %v", errs[0], errs[2])
+			}
+			if errs[1] == nil || !strings.Contains(errs[1].Error(), tc.want) {
+				t.Fatalf("bad request: %v, want %q", errs[1], tc.want)
+			}
+		})
 	}
 }

@@ -52,6 +52,9 @@ func (t *Trainer) PredictTensors(xs []*tensor.Dense, opts ...FitOption) ([]*tens
 	if err != nil {
 		return nil, err
 	}
+	if err := checkIDsOf("predict", t.model, t.inputLabel, xs); err != nil {
+		return nil, err
+	}
 	outSpecs := t.model.Outputs()
 	outs := make([]*tensor.Dense, len(outSpecs))
 	for i, o := range outSpecs {

@@ -205,6 +205,9 @@ func (p *Predictor) PredictTensors(ctx context.Context, xs []*tensor.Dense) ([]*
 	if err != nil {
 		return nil, err
 	}
+	if err := checkIDsOf("predict", p.model, p.label, xs); err != nil {
+		return nil, err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, errors.Wrap(err, "predict")
 	}

@@ -47,6 +47,9 @@ func (t *Trainer) checkData(what string, ds datasets.Multi) (*binding, error) {
 	if err := datasets.CheckFiniteMulti(ds); err != nil {
 		return nil, errors.Wrap(err, what)
 	}
+	if err := t.checkIDs(what, ds, b); err != nil {
+		return nil, err
+	}
 	for j := range ds.Targets() {
 		h := &t.heads[b.out[j]]
 		var ok func(float64) bool
@@ -71,6 +74,39 @@ func (t *Trainer) checkData(what string, ds datasets.Multi) (*binding, error) {
 		}
 	}
 	return b, nil
+}
+
+// idLimiter is a model that knows which inputs feed an Embedding (layers.Functional
+// and layers.Sequential).
+type idLimiter interface {
+	IDLimits() []int
+	IDReaders() []string
+}
+
+// checkIDs checks, before any step, that every id of an input read by an Embedding
+// is within its vocabulary, so that a bad id is an error naming the input, the
+// layer, the example and the value, not a failure halfway through an epoch.
+func (t *Trainer) checkIDs(what string, ds datasets.Multi, b *binding) error {
+	lm, ok := t.model.(idLimiter)
+	if !ok {
+		return nil
+	}
+	limits, readers := lm.IDLimits(), lm.IDReaders()
+	for j := range ds.Inputs() {
+		i := b.in[j]
+		if i >= len(limits) || limits[i] == 0 {
+			continue
+		}
+		limit := float64(limits[i])
+		ex, v, found, err := datasets.ScanInputMulti(ds, j, func(v float64) bool { return v >= 0 && v < limit })
+		if err != nil {
+			return errors.Wrap(err, what)
+		}
+		if found {
+			return errors.Errorf("%s: %s of example %d holds id %g, out of range [0, %d) of embedding %q", what, t.inputLabel(i), ex, v, limits[i], readers[i])
+		}
+	}
+	return nil
 }
 
 // inputLabel names model input i for error messages: its first layer for a
