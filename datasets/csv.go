@@ -1,7 +1,6 @@
 package datasets
 
 import (
-	"bufio"
 	"io"
 	"os"
 
@@ -69,7 +68,7 @@ func ReadCSV(path string, opts ...CSVOption) (*CSVData, error) {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		hint = st.Size()
 	}
-	return readCSV(fn, bufio.NewReaderSize(f, 1<<16), path, hint, opts)
+	return readCSV(fn, f, path, hint, opts)
 }
 
 // ReadCSVFrom reads CSV data from r into float64 features X and target Y;
@@ -84,7 +83,11 @@ func ReadCSV(path string, opts ...CSVOption) (*CSVData, error) {
 // category per row.
 // Fields are trimmed of surrounding spaces; a UTF-8 byte order mark is
 // skipped; blank lines are ignored. Every row must have as many fields as the
-// first.
+// first. A record (a row, with the line breaks of its quoted fields) longer
+// than MaxCSVRecordBytes (1 MiB; see CSVMaxRecordBytes) is an error naming the
+// line it follows: r is never read more than that bound plus 128 KiB past
+// the start of the record in progress, so an endless input without line
+// breaks fails in bounded memory.
 //
 // A column is numeric when its first non-missing value parses as a finite
 // number (strconv.ParseFloat: "1e3" and "0x1p4" do, "Inf" and "1e999" do

@@ -106,6 +106,9 @@ type csvLoader struct {
 	name      string
 	hint      int64 // input size in bytes, or -1
 	r         *csv.Reader
+	lim       *csvLimitReader
+	skipped   int64 // bytes before the CSV reader's offset 0 (a byte order mark)
+	lastLine  int   // the last line of the last record read
 	names     []string
 	feats     []*csvColumn
 	target    *csvColumn
@@ -121,14 +124,13 @@ const csvBOM = "\ufeff"
 
 // load reads all of in and returns the encoded data.
 func (l *csvLoader) load(in io.Reader) (*CSVData, error) {
-	br, ok := in.(*bufio.Reader)
-	if !ok {
-		br = bufio.NewReaderSize(in, 1<<16)
-	}
+	l.lim = &csvLimitReader{r: in, limit: l.cfg.maxRecord}
+	br := bufio.NewReaderSize(l.lim, csvReadAhead)
 	if b, err := br.Peek(len(csvBOM)); err == nil && string(b) == csvBOM {
 		if _, err := br.Discard(len(csvBOM)); err != nil {
 			return nil, errors.Wrap(err, l.name)
 		}
+		l.skipped = int64(len(csvBOM))
 	}
 	l.r = csv.NewReader(br)
 	l.r.Comma = l.cfg.comma
@@ -140,12 +142,12 @@ func (l *csvLoader) load(in io.Reader) (*CSVData, error) {
 		return nil, errors.Errorf("%s: empty file", l.name)
 	}
 	if err != nil {
-		return nil, errors.Wrap(err, l.name)
+		return nil, l.readError(err)
 	}
 	afterFirst := l.r.InputOffset()
 	second, secondLines, err := l.readBuffered()
 	if err != nil && err != io.EOF {
-		return nil, errors.Wrap(err, l.name)
+		return nil, l.readError(err)
 	}
 	header := l.cfg.header == csvHeaderYes
 	if l.cfg.header == csvHeaderDetect {
@@ -169,12 +171,12 @@ func (l *csvLoader) load(in io.Reader) (*CSVData, error) {
 		return line
 	}
 	for {
-		rec, err := l.r.Read()
+		rec, err := l.read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, errors.Wrap(err, l.name)
+			return nil, l.readError(err)
 		}
 		if err := l.row(rec, lineOf); err != nil {
 			return nil, err
@@ -186,10 +188,42 @@ func (l *csvLoader) load(in io.Reader) (*CSVData, error) {
 	return l.finish()
 }
 
+// read reads the next record and checks its length against the bound on
+// records: the limit reader stops a record that is far too long before it is
+// buffered, and this check catches one that is only a little too long.
+func (l *csvLoader) read() ([]string, error) {
+	rec, err := l.r.Read()
+	if err != nil {
+		return nil, err
+	}
+	end := l.skipped + l.r.InputOffset()
+	if end-l.lim.start > l.lim.limit {
+		return nil, errCSVRecordTooLong
+	}
+	l.lim.start = end
+	if len(rec) > 0 {
+		l.lastLine, _ = l.r.FieldPos(len(rec) - 1)
+	}
+	return rec, nil
+}
+
+// readError describes an error from reading a record.
+func (l *csvLoader) readError(err error) error {
+	if errors.Is(err, errCSVRecordTooLong) {
+		where := "the first record"
+		if l.lastLine > 0 {
+			where = fmt.Sprintf("the record after line %d", l.lastLine)
+		}
+		return errors.Errorf("%s: %s is longer than %d bytes (CSVMaxRecordBytes; is this a CSV file?)",
+			l.name, where, l.lim.limit)
+	}
+	return errors.Wrap(err, l.name)
+}
+
 // readBuffered reads one record and returns a copy of it with the line of
 // each field.
 func (l *csvLoader) readBuffered() ([]string, []int, error) {
-	rec, err := l.r.Read()
+	rec, err := l.read()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -8,10 +8,11 @@ import (
 
 // CSVOption configures ReadCSV and ReadCSVFrom. The options are CSVHeader,
 // CSVColumns, CSVTarget, CSVTargetIndex, CSVNoTarget, CSVFeatures, CSVComma,
-// CSVOneHot, CSVFillMissing and CSVVocabulary; without any, the first row is
-// a header when it looks like one, the comma separates fields, the last
-// column is the target, every other column is a feature, string features
-// become integer codes and a missing value is an error.
+// CSVOneHot, CSVFillMissing, CSVVocabulary and CSVMaxRecordBytes; without
+// any, the first row is a header when it looks like one, the comma separates
+// fields, the last column is the target, every other column is a feature,
+// string features become integer codes, a missing value is an error and a
+// record may take MaxCSVRecordBytes (1 MiB).
 type CSVOption interface{ applyCSV(*csvConfig) }
 
 type csvOptionFunc func(*csvConfig)
@@ -53,17 +54,20 @@ type csvConfig struct {
 	oneHotSet   bool
 	fillMissing bool
 	vocab       *Vocabulary
+	maxRecord   int64
 	err         error
 }
 
 // newCSVConfig returns the defaults (header detection, comma ',', target the
 // last column, features all other columns, no one-hot, no filling, no
-// vocabulary) with opts applied in order. Nil options are skipped.
+// vocabulary, records up to MaxCSVRecordBytes) with opts applied in order.
+// Nil options are skipped.
 func newCSVConfig(opts []CSVOption) *csvConfig {
 	c := &csvConfig{
 		header:     csvHeaderDetect,
 		targetMode: csvTargetLast,
 		comma:      ',',
+		maxRecord:  MaxCSVRecordBytes,
 	}
 	for _, o := range opts {
 		if o != nil {

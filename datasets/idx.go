@@ -52,6 +52,12 @@ const (
 	maxDeflateRatio = 1032
 	// maxTrailingCount is how many trailing bytes an error counts at most.
 	maxTrailingCount = 1 << 20
+	// gzipFirstRatio is how many bytes of data per byte of gzip input the
+	// first allocation for gzip input makes room for: more than MNIST's
+	// files need (about 5), far less than what deflate allows
+	// (maxDeflateRatio), which only real data may reach, growing as it
+	// arrives.
+	gzipFirstRatio = 8
 )
 
 // IDX is an array read from an IDX file, the format of the MNIST files
@@ -161,7 +167,12 @@ func idxElemSize(code byte) int {
 // a short file is reported as "truncated: header says N bytes of data, found
 // M" and bytes after the data as "trailing data". Each error names path and
 // the check that failed. Memory grows with the data actually read, never
-// ahead of what the file could hold.
+// ahead of what the file could hold: a plain file's data are allocated at
+// once up to the file's size; for a gzip file, whose data may be up to 1032
+// times its size, the first allocation is at most 8 times its size and
+// buffers then grow (at most doubling) as the data arrive, so an 8 MB file
+// whose header claims 16 GB reserves 64 MB and fails as "truncated" when its
+// data end.
 func ReadIDX(path string) (*IDX, error) {
 	const fn = "datasets.ReadIDX"
 	f, size, err := openFile(fn, path)
@@ -211,13 +222,14 @@ type idxStream struct {
 	dims     []int
 	size     int64 // bytes of data the header announces
 	bound    int64 // most data bytes the input can hold, -1 if unknown
+	src      int64 // bytes of (compressed) input left after the header, -1 if unknown
 }
 
 // openIDX reads and checks the header of an IDX input src (named name in
 // errors of the function fn). srcSize is the number of bytes left in src, or
 // -1 if unknown; it only bounds allocations.
 func openIDX(fn string, src io.Reader, name string, srcSize int64) (*idxStream, error) {
-	s := &idxStream{fn: fn, name: name}
+	s := &idxStream{fn: fn, name: name, src: srcSize}
 	br := bufio.NewReaderSize(src, idxChunk)
 	s.r = br
 	if p, _ := br.Peek(2); len(p) == 2 && p[0] == 0x1f && p[1] == 0x8b {
@@ -325,10 +337,17 @@ func (s *idxStream) ioCheck() string {
 }
 
 // firstAlloc returns how many bytes (or elements) to allocate before reading
-// the data: all of it when the input is known to be able to hold it, else
-// what it can hold, else one chunk.
+// the data, never more than the header announces: for plain input of known
+// size, what it holds; for gzip input of known size, gzipFirstRatio times
+// that size (enough for MNIST in one allocation), not the maxDeflateRatio
+// times that it could in theory hold, so that a small file claiming
+// gigabytes reserves megabytes; else one chunk. Buffers then grow, at most
+// doubling, as the data actually arrive (nextCap).
 func (s *idxStream) firstAlloc() int {
-	if s.bound >= 0 {
+	switch {
+	case s.gzipped && s.src >= 0:
+		return int(min(s.size, max(idxChunk, min(s.src, math.MaxInt64/gzipFirstRatio)*gzipFirstRatio)))
+	case !s.gzipped && s.bound >= 0:
 		return int(min(s.size, s.bound))
 	}
 	return int(min(s.size, idxChunk))

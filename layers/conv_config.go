@@ -76,7 +76,7 @@ func convLayer(c LayerConfig) (Layer, error) {
 	r := cfgReader{c: c}
 	name := WithName(c.Name)
 	pairOf := func(key string) [2]int {
-		v := r.ints(key)
+		v := r.sizes(key, 1)
 		if r.err == nil && len(v) != 2 {
 			r.err = errors.Errorf("config %q: %v is not a pair", key, v)
 		}
@@ -99,7 +99,7 @@ func convLayer(c LayerConfig) (Layer, error) {
 		if reg["l1"] != 0 || reg["l2"] != 0 {
 			opts = append(opts, WithKernelRegularizer(graph.Regularizer{L1: reg["l1"], L2: reg["l2"]}))
 		}
-		l = Conv2D(r.integer("filters"), ks[0], opts...)
+		l = Conv2D(r.size("filters", 1), ks[0], opts...)
 	case "MaxPooling2D", "AveragePooling2D":
 		ps, st := pairOf("pool_size"), pairOf("strides")
 		l = newPooling(c.Class, ps[0], []Option{name, WithPoolSize(ps[0], ps[1]), WithStrides(st[0], st[1]), WithPadding(r.str("padding"))})
@@ -110,6 +110,13 @@ func convLayer(c LayerConfig) (Layer, error) {
 		r.decode("padding", &p)
 		if r.err == nil && (len(p) != 2 || len(p[0]) != 2 || len(p[1]) != 2) {
 			r.err = errors.Errorf("config \"padding\": %v is not ((top, bottom), (left, right))", p)
+		}
+		for _, side := range p {
+			for _, d := range side {
+				if r.err == nil && (d < 0 || d > maxConfigInt) {
+					r.err = errors.Errorf("config \"padding\": %v has %d, not in [0, %d]", p, d, maxConfigInt)
+				}
+			}
 		}
 		if r.err == nil {
 			l = ZeroPadding2D(p[0][0], p[0][1], p[1][0], p[1][1], name)

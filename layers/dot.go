@@ -12,16 +12,23 @@ import (
 // per layer, top to bottom, labelled with the layer's name and type, its output
 // shape (None for the batch) and, when it has any, its parameter count, with an
 // edge from each layer to the next. Render it with `dot -Tsvg model.dot -o
-// model.svg`. Like Summary, an unbuilt model is built first with the default seed;
-// if that fails the graph lists the layers by type and a note says why.
+// model.svg`. Like Summary, it never builds the model: an unbuilt model is drawn
+// from a copy built from its configuration; if the layers do not fit together, or
+// no copy can be made, the graph lists the layers by type and a note says why.
 func (s *Sequential) ToDot() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %s {\n", dotQuote(s.Name()))
 	b.WriteString("\trankdir=TB;\n")
 	b.WriteString("\tnode [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", fontname=\"Helvetica\"];\n")
-	err := s.Build()
-	shapes := s.shapes()
-	for i, l := range s.layers {
+	target := s
+	d, copyErr, err := describeTarget(s)
+	if d != nil {
+		target = d.(*Sequential)
+	} else if err == nil {
+		err = errors.Wrap(copyErr, "shapes are shown once the model is built")
+	}
+	shapes := target.shapes()
+	for i, l := range target.layers {
 		var lines []string
 		if err != nil {
 			lines = []string{fmt.Sprintf("%s (%s)", l.Name(), l.Type())}
@@ -43,7 +50,7 @@ func (s *Sequential) ToDot() string {
 		}
 		fmt.Fprintf(&b, "\tlayer%d [label=%s];\n", i, dotLabel(lines))
 	}
-	for i := 1; i < len(s.layers); i++ {
+	for i := 1; i < len(target.layers); i++ {
 		fmt.Fprintf(&b, "\tlayer%d -> layer%d;\n", i-1, i)
 	}
 	if err != nil {

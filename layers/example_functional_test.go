@@ -24,8 +24,10 @@ func clickModel() (*layers.Functional, error) {
 
 // A functional model of two inputs and two outputs. Layers are applied to symbolic
 // tensors; NewModel checks the graph of calls between the inputs and the outputs,
-// and Summary (which builds the model) shows what each layer is connected to, as
-// layer[call][output]. Outputs are named after their layers.
+// Build infers every shape and makes the weights (trainers.New builds an unbuilt
+// model with its WithSeed and WithDType; Summary never builds), and Summary shows
+// what each layer is connected to, as layer[call][output]. Outputs are named after
+// their layers.
 func ExampleNewModel() {
 	// An integer id through an Embedding, and three float features.
 	userID := layers.NewInput("user_id", layers.Shape(1), layers.Int64)
@@ -40,6 +42,10 @@ func ExampleNewModel() {
 
 	model, err := layers.NewModel([]*layers.Tensor{userID, features}, []*layers.Tensor{click, kind})
 	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := model.Build(); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -96,6 +102,10 @@ func ExampleFunctional_Apply() {
 		Apply(tower.Apply(left), tower.Apply(right))
 	model, err := layers.NewModel([]*layers.Tensor{left, right}, []*layers.Tensor{sim}, layers.ModelName("siamese"))
 	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := model.Build(); err != nil {
 		fmt.Println(err)
 		return
 	}

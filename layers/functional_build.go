@@ -28,7 +28,7 @@ func (m *Functional) buildTop(cfg buildConfig) (err error) {
 		return errors.Errorf("model %q: dtype %v is not supported (want float32 or float64)", m.Name(), cfg.dtype)
 	}
 	m.dtype = cfg.dtype
-	ctx := BuildContext{DType: cfg.dtype, RNG: rand.New(rand.NewSource(cfg.seed))}
+	ctx := BuildContext{DType: cfg.dtype, RNG: rand.New(rand.NewSource(cfg.seed)), plan: cfg.plan}
 	if _, err := m.buildGraph(ctx, nil); err != nil {
 		return m.wrap(err)
 	}

@@ -291,38 +291,59 @@ func (r registry) functional(fc functionalConfig) (*Functional, error) {
 		}
 		return outs[ref.Index], true, nil
 	}
-	for done := 0; done < calls; {
-		progress := false
-		for _, e := range entries {
-			if e.input {
-				continue
-			}
-			for k := len(e.made); k < len(e.cfg.InboundNodes); k++ {
-				refs := e.cfg.InboundNodes[k]
-				xs := make([]*Tensor, len(refs))
-				ready := true
-				for i, ref := range refs {
-					t, ok, err := lookup(ref)
-					if err != nil {
-						return nil, errors.Wrapf(err, "layer %q call %d", e.cfg.Name, k)
-					}
-					if !ok {
-						ready = false
-						break
-					}
-					xs[i] = t
+	// Make every call once its inputs exist: a worklist of layers, each waiting on
+	// the one call it needs next, so that the work is linear in the number of
+	// calls and references whatever order the file lists the layers in.
+	type callKey struct {
+		e    *entry
+		node int
+	}
+	waiting := map[callKey][]*entry{}
+	cursor := map[*entry]int{} // references of the next call already made
+	queue := make([]*entry, 0, len(entries))
+	for _, e := range entries {
+		if !e.input && len(e.cfg.InboundNodes) > 0 {
+			queue = append(queue, e)
+		}
+	}
+	done := 0
+	for len(queue) > 0 {
+		e := queue[0]
+		queue = queue[1:]
+		for k := len(e.made); k < len(e.cfg.InboundNodes); k++ {
+			refs := e.cfg.InboundNodes[k]
+			blocked := false
+			for i := cursor[e]; i < len(refs); i++ {
+				_, ok, err := lookup(refs[i])
+				if err != nil {
+					return nil, errors.Wrapf(err, "layer %q call %d", e.cfg.Name, k)
 				}
-				if !ready {
+				if !ok {
+					p := byName[refs[i].Layer]
+					key := callKey{p, refs[i].Node}
+					waiting[key] = append(waiting[key], e)
+					blocked = true
 					break
 				}
-				e.made = append(e.made, Apply(e.l, xs...))
-				done++
-				progress = true
+				cursor[e] = i + 1
 			}
+			if blocked {
+				break
+			}
+			xs := make([]*Tensor, len(refs))
+			for i, ref := range refs {
+				xs[i], _, _ = lookup(ref)
+			}
+			e.made = append(e.made, Apply(e.l, xs...))
+			cursor[e] = 0
+			done++
+			key := callKey{e, k}
+			queue = append(queue, waiting[key]...)
+			delete(waiting, key)
 		}
-		if !progress {
-			return nil, errors.New("the layer calls cannot be ordered: some call's input is never made (a cycle or a missing layer)")
-		}
+	}
+	if done < calls {
+		return nil, errors.New("the layer calls cannot be ordered: some call's input is never made (a cycle or a missing layer)")
 	}
 	resolve := func(what string, refs []tensorRef) ([]*Tensor, error) {
 		out := make([]*Tensor, len(refs))

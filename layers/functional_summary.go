@@ -8,23 +8,32 @@ import (
 // Summary returns a Keras-style table of the model: each layer with its type, output
 // shape (None for the batch), parameter count and the tensors it is connected to
 // (layer[call][output]), then the totals, trainable and not. Columns widen to fit
-// long names. An unbuilt model is built first with the default seed; if that fails
-// the summary says why.
+// long names. Summary never builds the model: an unbuilt model is described through
+// a copy built from its configuration and thrown away, so that its own Build (or
+// trainers.New, with WithSeed and WithDType) still decides its seed and dtype. If
+// the layers do not fit together the summary says why; if no copy can be made (a
+// layer without Config) the layers are listed without shapes.
 func (m *Functional) Summary() string {
-	if err := m.Build(); err != nil {
+	header := []string{"Layer (type)", "Output Shape", "Param #", "Connected to"}
+	d, copyErr, err := describeTarget(m)
+	switch {
+	case copyErr != nil:
+		return unknownTable(m.Name(), header, m.layers, copyErr)
+	case err != nil:
 		return fmt.Sprintf("Model: %q (not built: %v)\n", m.Name(), err)
 	}
+	dm := d.(*Functional)
 	nodeIndex := map[*node]int{}
 	count := map[Layer]int{}
-	for _, n := range m.nodes {
+	for _, n := range dm.nodes {
 		nodeIndex[n] = count[n.layer]
 		count[n.layer]++
 	}
-	rows := [][]string{{"Layer (type)", "Output Shape", "Param #", "Connected to"}}
+	rows := [][]string{header}
 	total, trainable := 0, 0
-	for _, l := range m.layers {
+	for _, l := range dm.layers {
 		var shapes, conns []string
-		for _, n := range m.nodes {
+		for _, n := range dm.nodes {
 			if n.layer != l {
 				continue
 			}
@@ -102,7 +111,11 @@ func summaryTable(name string, rows [][]string, total, trainable int) string {
 	b.WriteString(strings.Repeat("=", full) + "\n")
 	fmt.Fprintf(&b, "Total params: %s\n", commas(total))
 	fmt.Fprintf(&b, "Trainable params: %s\n", commas(trainable))
-	fmt.Fprintf(&b, "Non-trainable params: %s\n", commas(total-trainable))
+	nonTrainable := total - trainable
+	if total < 0 || trainable < 0 {
+		nonTrainable = -1
+	}
+	fmt.Fprintf(&b, "Non-trainable params: %s\n", commas(nonTrainable))
 	b.WriteString(line)
 	return b.String()
 }
@@ -120,20 +133,26 @@ func contains(ss []string, s string) bool {
 
 // ToDot returns the model as a Graphviz DOT digraph: one box per layer (name, type,
 // output shape, parameter count) and an edge for every connection, labelled with
-// the call index when a layer is shared. Like Summary, an unbuilt model is built
-// first with the default seed; if that fails a note says why.
+// the call index when a layer is shared. Like Summary, it never builds the model:
+// an unbuilt model is drawn from a copy built from its configuration; if the
+// layers do not fit together, or no copy can be made, the boxes have no shapes and
+// a note says why.
 func (m *Functional) ToDot() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %s {\n", dotQuote(m.Name()))
 	b.WriteString("\trankdir=TB;\n")
 	b.WriteString("\tnode [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", fontname=\"Helvetica\"];\n")
-	err := m.Build()
+	target := m
+	d, copyErr, err := describeTarget(m)
+	if d != nil {
+		target = d.(*Functional)
+	}
 	id := map[Layer]int{}
-	for i, l := range m.layers {
+	for i, l := range target.layers {
 		id[l] = i
 		lines := []string{fmt.Sprintf("%s (%s)", l.Name(), l.Type())}
-		if err == nil {
-			for _, n := range m.nodes {
+		if d != nil {
+			for _, n := range target.nodes {
 				if n.layer == l {
 					lines = append(lines, "output: "+batchShape(n.out[0].spec.Shape))
 					break
@@ -150,7 +169,7 @@ func (m *Functional) ToDot() string {
 		fmt.Fprintf(&b, "\tlayer%d [label=%s%s];\n", i, dotLabel(lines), fill)
 	}
 	count := map[Layer]int{}
-	for _, n := range m.nodes {
+	for _, n := range target.nodes {
 		k := count[n.layer]
 		count[n.layer]++
 		for _, x := range n.in {
@@ -161,8 +180,11 @@ func (m *Functional) ToDot() string {
 			fmt.Fprintf(&b, "\tlayer%d -> layer%d%s;\n", id[x.Layer()], id[n.layer], label)
 		}
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		fmt.Fprintf(&b, "\tnot_built [shape=note, fillcolor=\"#fde8e8\", label=%s];\n", dotLabel([]string{"not built: " + err.Error()}))
+	case copyErr != nil:
+		fmt.Fprintf(&b, "\tnot_built [shape=note, fillcolor=\"#fde8e8\", label=%s];\n", dotLabel([]string{"shapes are shown once the model is built: " + copyErr.Error()}))
 	}
 	b.WriteString("}\n")
 	return b.String()

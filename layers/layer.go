@@ -63,6 +63,9 @@ type BuildContext struct {
 	RNG *rand.Rand
 	// scope prefixes weight names inside a model used as a layer ("tower/").
 	scope string
+	// plan is the tensor table of the file being loaded (nil otherwise): AddWeight
+	// checks each weight against it before allocating.
+	plan weightPlan
 }
 
 // Base holds what every layer shares. Embed it in a layer; a layer that makes its

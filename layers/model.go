@@ -55,6 +55,7 @@ func (f buildOptionFunc) applyBuild(c *buildConfig) { f(c) }
 type buildConfig struct {
 	seed  int64
 	dtype tensor.Dtype
+	plan  weightPlan // the file's tensors, when Load builds the model
 }
 
 // DefaultSeed is the seed of a model built without WithSeed.

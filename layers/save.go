@@ -42,8 +42,12 @@ type modelConfig struct {
 }
 
 // Save writes the model (architecture, weights, attachments) to path, one
-// safetensors file whose metadata holds the architecture as JSON. The file is
-// written to a temporary name and renamed, so a failure leaves the previous file.
+// safetensors file whose metadata holds the architecture as JSON and the checksums
+// Load verifies. The file is written to a temporary name beside it, synced and
+// renamed, so a failure leaves the previous file. If path is a symbolic link, the
+// file it points to is replaced and the link stays; an existing file keeps its
+// permissions, a new one gets 0666 less the umask; temporary files left by a
+// save that was killed are removed by the next save of the same path.
 func (s *Sequential) Save(path string) error {
 	return atomicfile.Write(path, func(w io.Writer) error { return Encode(w, s, nil) })
 }
@@ -52,7 +56,8 @@ func (s *Sequential) Save(path string) error {
 func (s *Sequential) SaveTo(w io.Writer) error { return Encode(w, s, nil) }
 
 // Save writes the model (architecture as Keras' functional config with every
-// layer's inbound connections, weights, attachments) to path, atomically.
+// layer's inbound connections, weights, attachments) to path, atomically (see
+// Sequential.Save for links, permissions and checksums).
 func (m *Functional) Save(path string) error {
 	return atomicfile.Write(path, func(w io.Writer) error { return Encode(w, m, nil) })
 }
@@ -139,7 +144,10 @@ type loadFunc func(*loadConfig)
 
 func (f loadFunc) applyLoad(c *loadConfig) { f(c) }
 
-type loadConfig struct{ custom map[string]LayerFactory }
+type loadConfig struct {
+	custom        map[string]LayerFactory
+	maxActivation int
+}
 
 // WithCustomLayer lets Load rebuild layers of a class this package does not know.
 func WithCustomLayer(class string, f LayerFactory) LoadOption {
@@ -150,6 +158,19 @@ func WithCustomLayer(class string, f LayerFactory) LoadOption {
 // builds them, and sets every weight. A truncated or corrupt file, an unknown format
 // version, an unknown layer class, a missing, extra or misshapen tensor is an error
 // naming what is wrong.
+//
+// Files written by Save carry checksums of their tensors and of their metadata
+// (architecture, attachments, training state): a file whose bytes changed since is
+// refused as corrupt. Files without checksums (written before they were added)
+// load as before.
+//
+// A model file is not trusted: before any layer is built, its architecture is
+// checked against MaxLoadLayers, MaxLoadCalls, MaxLoadRefs, MaxLoadConfigBytes and
+// the nesting limit, and its inputs against WithMaxActivationValues; every weight
+// is compared with the file's tensor of that name before it is allocated, and
+// every tensor the model computes is checked against WithMaxActivationValues
+// before the model is returned. So loading costs about what the file holds, and a
+// loaded model cannot ask for tensors beyond those limits.
 func Load(path string, opts ...LoadOption) (Model, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -169,9 +190,14 @@ func LoadFrom(r io.Reader, opts ...LoadOption) (Model, error) {
 // Decode reads a model and what the file holds beside it (see Load).
 func Decode(r io.Reader, opts ...LoadOption) (m Model, extra *Extra, err error) {
 	defer recoverTo(&err, "load")
-	c := loadConfig{custom: map[string]LayerFactory{}}
+	c := loadConfig{custom: map[string]LayerFactory{}, maxActivation: DefaultMaxActivationValues}
 	for _, o := range opts {
-		o.applyLoad(&c)
+		if o != nil {
+			o.applyLoad(&c)
+		}
+	}
+	if c.maxActivation < 1 || c.maxActivation > maxActivationValues {
+		return nil, nil, errors.Errorf("load: WithMaxActivationValues(%d) is not in [1, %d]", c.maxActivation, maxActivationValues)
 	}
 	ts, meta, err := safetensors.Read(r)
 	if err != nil {
@@ -189,7 +215,11 @@ func Decode(r io.Reader, opts ...LoadOption) (m Model, extra *Extra, err error) 
 			return nil, nil, errors.Wrap(err, "load: attachments")
 		}
 	}
-	if m, err = fromConfig([]byte(meta[metaConfig]), registry{custom: c.custom}, att); err != nil {
+	arch := []byte(meta[metaConfig])
+	if err := checkArchitecture(arch, defaultArchLimits(c.maxActivation)); err != nil {
+		return nil, nil, errors.Wrap(err, "load: model config")
+	}
+	if m, err = fromConfig(arch, registry{custom: c.custom}, att, ts, c.maxActivation); err != nil {
 		return nil, nil, err
 	}
 	extra = &Extra{Tensors: map[string]*tensor.Dense{}, Metadata: map[string]string{}}
@@ -206,8 +236,10 @@ func Decode(r io.Reader, opts ...LoadOption) (m Model, extra *Extra, err error) 
 	return m, extra, nil
 }
 
-// fromConfig rebuilds and builds the model of a file's architecture JSON.
-func fromConfig(arch []byte, reg registry, att map[string]json.RawMessage) (Model, error) {
+// fromConfig rebuilds and builds the model of a file's architecture JSON. Every
+// weight is checked against the file's tensors ts before it is made, and every
+// tensor of the built model against maxActivation values per example.
+func fromConfig(arch []byte, reg registry, att map[string]json.RawMessage, ts []safetensors.Tensor, maxActivation int) (Model, error) {
 	var head struct {
 		Class string `json:"class_name"`
 		DType string `json:"dtype"`
@@ -250,8 +282,15 @@ func fromConfig(arch []byte, reg registry, att map[string]json.RawMessage) (Mode
 	default:
 		return nil, errors.Errorf("load: model class %q is not supported (want Sequential or Functional)", head.Class)
 	}
-	if err := m.Build(WithDType(dt)); err != nil {
+	plan := make(weightPlan, len(ts))
+	for _, t := range ts {
+		plan[t.Name] = t.Value
+	}
+	if err := m.Build(WithDType(dt), withWeightPlan(plan)); err != nil {
 		return nil, errors.Wrap(err, "load: build")
+	}
+	if err := checkActivations(m, maxActivation); err != nil {
+		return nil, errors.Wrap(err, "load")
 	}
 	return m, nil
 }

@@ -17,6 +17,11 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte("{\"__metadata__\":{}}"))
 	f.Add(savedFunctional(f))
+	for _, h := range hostileFiles(f) {
+		if len(h.data) < 64<<10 {
+			f.Add(h.data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := layers.LoadFrom(bytes.NewReader(b))
 		if err != nil {

@@ -5,17 +5,26 @@ import (
 )
 
 // Summary returns a Keras-style table: each layer with its type, output shape
-// (None for the batch) and parameter count, then the totals, trainable and not. An
-// unbuilt model is built first with the default seed; if that fails the summary
-// says why.
+// (None for the batch) and parameter count, then the totals, trainable and not.
+// Summary never builds the model: an unbuilt model is described through a copy
+// built from its configuration and thrown away, so that its own Build (or
+// trainers.New, with WithSeed and WithDType) still decides its seed and dtype. If
+// the layers do not fit together the summary says why; if no copy can be made (a
+// layer without Config) the layers are listed without shapes.
 func (s *Sequential) Summary() string {
-	if err := s.Build(); err != nil {
+	d, copyErr, err := describeTarget(s)
+	header := []string{"Layer (type)", "Output Shape", "Param #"}
+	switch {
+	case copyErr != nil:
+		return unknownTable(s.Name(), header, s.layers, copyErr)
+	case err != nil:
 		return fmt.Sprintf("Model: %q (not built: %v)\n", s.Name(), err)
 	}
-	rows := [][]string{{"Layer (type)", "Output Shape", "Param #"}}
+	ds := d.(*Sequential)
+	rows := [][]string{header}
 	total, trainable := 0, 0
-	shapes := s.shapes()
-	for i, l := range s.layers {
+	shapes := ds.shapes()
+	for i, l := range ds.layers {
 		if _, ok := l.(*InputLayer); ok {
 			continue
 		}
@@ -27,8 +36,12 @@ func (s *Sequential) Summary() string {
 	return summaryTable(s.Name(), rows, total, trainable)
 }
 
-// commas formats n with thousands separators, as Keras does.
+// commas formats n with thousands separators, as Keras does; "?" when n is
+// negative (unknown).
 func commas(n int) string {
+	if n < 0 {
+		return "?"
+	}
 	s := fmt.Sprint(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]

@@ -64,6 +64,9 @@ func (c BuildContext) AddWeight(owner Layer, name string, shape []int, init grap
 	if c.RNG == nil {
 		return nil, errors.Errorf("add weight %s: the build context has no random source", full)
 	}
+	if err := c.checkFileWeight(owner, full, shape); err != nil { // a model being loaded: before allocating
+		return nil, err
+	}
 	p, err := graph.NewParam(full, c.DType, shape, init, wc.fanIn, wc.fanOut, c.RNG)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,11 @@
 //	hist, err := tr.Fit(ctx, x, y, trainers.Epochs(100), trainers.BatchSize(32), trainers.ValidationSplit(0.2))
 //	pred, err := tr.Predict(xNew)
 //
+// Fit takes tensors; a datasets.Dataset (what datasets.TrainTestSplit, the CSV
+// readers, MNIST and the generators return) trains with FitDataset and evaluates
+// with EvaluateDataset. The optimizer may also be given by Keras name, with Keras'
+// defaults: WithOptimizerName("adam").
+//
 // Programs are compiled once per batch size and kind (training, evaluation,
 // prediction) and cached; every program binds the model's parameters to the same
 // tensors, so an update is seen by all of them. The last partial batch of an epoch is
@@ -73,8 +78,31 @@
 // AdaGrad) are written here and update the weights in place; Gorgonia's allocate a
 // copy of every parameter at every step, and its AdamW never writes the decay.
 // Learning-rate schedules, gradient clipping and callbacks (History, EarlyStopping,
-// ReduceLROnPlateau, LearningRateScheduler, TerminateOnNaN, CSVLogger, a progress
-// bar) follow Keras. Metrics are computed on the host by package trainers/metrics.
+// ReduceLROnPlateau, LearningRateScheduler, TerminateOnNaN, CSVLogger,
+// ModelCheckpoint, a progress bar) follow Keras. Metrics are computed on the host by
+// package trainers/metrics.
+//
+// # Stopping and resuming
+//
+// Trainer.Save (or a ModelCheckpoint) writes the model, the optimizer's state and
+// the state of the stateful callbacks (EarlyStopping, ReduceLROnPlateau,
+// ModelCheckpoint; see StatefulCallback); Load brings them back. A Fit with
+// InitialEpoch(tr.Epoch()) and callbacks of the same settings then gives each
+// callback its saved state, and ends with bit-identical weights and the same
+// learning rates as a run that never stopped:
+//
+//	tr, err := trainers.Load("ckpt/m-5.safetensors")
+//	hist, err := tr.FitDataset(ctx, train, trainers.Epochs(20), trainers.InitialEpoch(tr.Epoch()),
+//	    trainers.Callbacks(&trainers.ReduceLROnPlateau{Monitor: "val_loss", Factor: 0.5}))
+//
+// # Predicting
+//
+// Predict returns the model's dtype whatever the float type of the input. A model
+// loaded with layers.Load predicts in one call with the function Predict
+// (trainers.Predict(model, x)); a trainer made without a loss (trainers.New(model))
+// predicts too, and its Fit and Evaluate ask for a loss. For classifiers,
+// layers.SetClassNames names the classes (saved with the model), and
+// Trainer.ConfusionMatrix, ClassLabels and PredictedClasses use the names.
 //
 // A Trainer is not safe for concurrent use; a Predictor serves one model to many
 // goroutines (PredictNamed for models of several inputs or outputs).

@@ -10,8 +10,12 @@ import (
 
 // Evaluate returns the loss and metrics of a model of one input and one output on
 // (x, y), in inference mode (dropout off), averaged over every example. It takes
-// BatchSize (default 32) and Verbose (ignored: evaluation prints nothing).
+// BatchSize (default 32) and Verbose (ignored: evaluation prints nothing). A
+// datasets.Dataset evaluates with EvaluateDataset.
 func (t *Trainer) Evaluate(ctx context.Context, x, y *tensor.Dense, opts ...FitOption) (Logs, error) {
+	if x == nil || y == nil {
+		return nil, errors.New("evaluate: x and y must both be given (for a datasets.Dataset, such as TrainTestSplit returns, use EvaluateDataset)")
+	}
 	ds, err := datasets.NewTensors(nil, []*tensor.Dense{x}, nil, []*tensor.Dense{y})
 	if err != nil {
 		return nil, errors.Wrap(err, "evaluate")

@@ -164,24 +164,31 @@ func ExampleWithOutputMetrics() {
 }
 
 // TestREADMEFunctionalSnippet keeps the "Functional models" snippet of README.md
-// the same code as ExampleTrainer_FitNamed: every line of the snippet must appear,
-// in order, in this file (the snippet leaves out the error checks and the data).
+// the same code as ExampleTrainer_FitNamed (the snippet leaves out the error checks
+// and the data).
 func TestREADMEFunctionalSnippet(t *testing.T) {
-	snippet, err := readmeSnippet("../README.md", "## Functional models")
+	checkSnippet(t, "## Functional models", "example_functional_test.go", "ExampleTrainer_FitNamed")
+}
+
+// checkSnippet fails unless every line of the first Go block after heading in
+// README.md appears, in order, in function fn of file (this package's folder).
+func checkSnippet(t *testing.T, heading, file, fn string) {
+	t.Helper()
+	snippet, err := readmeSnippet("../README.md", heading)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(snippet) < 10 {
-		t.Fatalf("README.md: the Functional models snippet has %d lines", len(snippet))
+		t.Fatalf("README.md: the snippet under %q has %d lines", heading, len(snippet))
 	}
-	src, err := os.ReadFile("example_functional_test.go")
+	src, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var lines []string
 	in := false
 	for _, l := range strings.Split(string(src), "\n") {
-		if strings.HasPrefix(l, "func ExampleTrainer_FitNamed(") {
+		if strings.HasPrefix(l, "func "+fn+"(") {
 			in = true
 		} else if in && l == "}" {
 			break
@@ -196,7 +203,7 @@ func TestREADMEFunctionalSnippet(t *testing.T) {
 			k++
 		}
 		if k == len(lines) {
-			t.Fatalf("README.md's Functional models snippet line %q is not (in order) in ExampleTrainer_FitNamed", want)
+			t.Fatalf("README.md's snippet under %q: line %q is not (in order) in %s", heading, want, fn)
 		}
 		k++
 	}

@@ -13,8 +13,13 @@ import (
 // Fit trains a model of one input and one output on examples x, shape (N,
 // input...), and targets y, shape (N, output...) or (N, 1) for
 // sparse_categorical_crossentropy (float32 or float64; x may be int32/int64 for an
-// integer input). See FitMulti.
+// integer input). See FitMulti. A datasets.Dataset (what TrainTestSplit, the CSV
+// readers, MNIST and the generators return) trains with FitDataset, and validates
+// with ValidationDataset.
 func (t *Trainer) Fit(ctx context.Context, x, y *tensor.Dense, opts ...FitOption) (*History, error) {
+	if x == nil || y == nil {
+		return nil, errors.New("fit: x and y must both be given (for a datasets.Dataset, such as TrainTestSplit returns, use FitDataset)")
+	}
 	ds, err := datasets.NewTensors(nil, []*tensor.Dense{x}, nil, []*tensor.Dense{y})
 	if err != nil {
 		return nil, errors.Wrap(err, "fit")
@@ -42,7 +47,9 @@ func (t *Trainer) FitTensors(ctx context.Context, xs, ys []*tensor.Dense, opts .
 	return t.FitMulti(ctx, ds, opts...)
 }
 
-// FitDataset trains a model of one input and one output on ds. See FitMulti.
+// FitDataset trains a model of one input and one output on ds (a
+// datasets.Dataset: TrainTestSplit's halves, a CSV file, MNIST, a generator). See
+// FitMulti; ValidationDataset gives validation data of the same kind.
 func (t *Trainer) FitDataset(ctx context.Context, ds datasets.Dataset, opts ...FitOption) (*History, error) {
 	if ds == nil {
 		return nil, errors.New("fit: no data")
@@ -57,7 +64,7 @@ func (t *Trainer) FitDataset(ctx context.Context, ds datasets.Dataset, opts ...F
 // checked before any step (see the package documentation); errors name the tensor.
 // Training stops cleanly between steps when ctx is cancelled: Fit then returns the
 // History so far and an error wrapping ctx.Err().
-func (t *Trainer) FitMulti(ctx context.Context, ds datasets.Multi, opts ...FitOption) (*History, error) {
+func (t *Trainer) FitMulti(ctx context.Context, ds datasets.Multi, opts ...FitOption) (_ *History, err error) {
 	c, err := newFitConfig("fit", nil, opts)
 	if err != nil {
 		return nil, err
@@ -77,7 +84,7 @@ func (t *Trainer) FitMulti(ctx context.Context, ds datasets.Multi, opts ...FitOp
 		}
 	}
 	hist := &History{}
-	t.fit = fitState{epochs: c.epochs, steps: (train.Len() + c.batch - 1) / c.batch}
+	t.fit = fitState{epochs: c.epochs, steps: (train.Len() + c.batch - 1) / c.batch, verbose: c.verbose}
 	cbs := append([]Callback{hist}, progressCallbacks(t.output(), c.verbose)...)
 	cbs = append(cbs, c.callbacks...)
 	t.stop = false
@@ -86,6 +93,15 @@ func (t *Trainer) FitMulti(ctx context.Context, ds datasets.Multi, opts ...FitOp
 			return hist, errors.Wrap(err, "fit: callback")
 		}
 	}
+	if err := t.beginCallbackStates(cbs, c.initialEpoch); err != nil {
+		return hist, errors.Wrap(err, "fit")
+	}
+	defer func() {
+		if serr := t.endCallbackStates(); serr != nil && err == nil {
+			err = errors.Wrap(serr, "fit")
+		}
+	}()
+	endOrder := epochEndOrder(cbs)
 	var logs Logs
 	for epoch := c.initialEpoch; epoch < c.epochs && !t.stop; epoch++ {
 		for _, cb := range cbs {
@@ -106,7 +122,7 @@ func (t *Trainer) FitMulti(ctx context.Context, ds datasets.Multi, opts ...FitOp
 			}
 		}
 		t.epoch = epoch + 1
-		for _, cb := range cbs {
+		for _, cb := range endOrder {
 			if err := cb.OnEpochEnd(t, epoch, logs); err != nil {
 				return hist, errors.Wrap(err, "fit: callback")
 			}
@@ -118,6 +134,25 @@ func (t *Trainer) FitMulti(ctx context.Context, ds datasets.Multi, opts ...FitOp
 		}
 	}
 	return hist, nil
+}
+
+// epochEndOrder is the order of the OnEpochEnd calls: the callbacks in their order,
+// then those that save the trainer (ModelCheckpoint), so that what they save holds
+// the other callbacks' state of the epoch.
+func epochEndOrder(cbs []Callback) []Callback {
+	type last interface{ lastAtEpochEnd() }
+	out := make([]Callback, 0, len(cbs))
+	for _, cb := range cbs {
+		if _, ok := cb.(last); !ok {
+			out = append(out, cb)
+		}
+	}
+	for _, cb := range cbs {
+		if _, ok := cb.(last); ok {
+			out = append(out, cb)
+		}
+	}
+	return out
 }
 
 func (t *Trainer) splitValidation(ds datasets.Multi, c fitConfig) (train, val datasets.Multi, err error) {

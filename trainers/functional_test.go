@@ -230,14 +230,17 @@ func TestFunctionalDataErrors(t *testing.T) {
 }
 
 // TestFunctionalOptionErrors: losses, weights and metrics for outputs the model does
-// not have, and outputs without a loss, are errors naming them.
+// not have, and outputs left without a loss when others have one, are errors naming
+// them.
 func TestFunctionalOptionErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		opts []trainers.Option
 		want string
 	}{
-		{"no loss", nil, `no loss for output "click"`},
+		// No loss at all makes a trainer that only predicts (TestPredictWithoutLoss);
+		// a loss for some outputs only is an error naming the others.
+		{"no loss", []trainers.Option{trainers.WithOutputLoss("kind", "mse")}, `no loss for output "click"`},
 		{"unknown output", []trainers.Option{trainers.WithLoss("mse"), trainers.WithOutputLoss("clik", "mse")}, `output "clik"`},
 		{"list too short", []trainers.Option{trainers.WithLossList("mse")}, "1 losses given in order for 2 outputs"},
 		{"negative weight", []trainers.Option{trainers.WithLoss("mse"), trainers.WithLossWeights(map[string]float64{"kind": -1})}, "must not be negative"},

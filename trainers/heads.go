@@ -11,7 +11,8 @@ import (
 )
 
 // head is one model output with what training does with it: its loss (by name or
-// as a function), the loss weight, and the metrics reported for it.
+// as a function; none for a trainer that only predicts), the loss weight, and the
+// metrics reported for it.
 type head struct {
 	out      layers.Spec
 	lossName string
@@ -84,6 +85,18 @@ func makeHeads(outs []layers.Spec, c *config) ([]head, error) {
 	if c.weightList != nil && len(c.weightList) != len(outs) {
 		return nil, errors.Errorf("trainers: %d loss weights given in order for %d outputs (%s)", len(c.weightList), len(outs), strings.Join(names, ", "))
 	}
+	// A trainer given no loss at all only predicts: Fit and Evaluate say so.
+	noLoss := len(c.outLoss) == 0 && c.lossList == nil && c.loss.name == "" && c.loss.fn == nil
+	if noLoss {
+		if len(c.metrics) > 0 || len(c.outMetrics) > 0 || len(c.outWeights) > 0 || c.weightList != nil {
+			return nil, errors.Errorf("trainers: metrics and loss weights need a loss: use trainers.WithLoss (valid: %s), WithOutputLoss or WithLossFunc", strings.Join(graph.LossNames(), ", "))
+		}
+		heads := make([]head, len(outs))
+		for i, o := range outs {
+			heads[i] = head{out: o, weight: 1}
+		}
+		return heads, nil
+	}
 	heads := make([]head, len(outs))
 	for i, o := range outs {
 		h := head{out: o, weight: 1}
@@ -130,6 +143,17 @@ func makeHeads(outs []layers.Spec, c *config) ([]head, error) {
 		heads[i] = h
 	}
 	return heads, nil
+}
+
+// checkLoss reports a trainer made without a loss (one that only predicts) as an
+// error of what (fit, evaluate).
+func (t *Trainer) checkLoss(what string) error {
+	for _, h := range t.heads {
+		if h.loss == nil {
+			return errors.Errorf("%s: the trainer has no loss (it was made to predict only): give trainers.New a loss with WithLoss (valid: %s), WithOutputLoss or WithLossFunc", what, strings.Join(graph.LossNames(), ", "))
+		}
+	}
+	return nil
 }
 
 // newHeadMetrics makes fresh metric accumulators for every head.

@@ -1,13 +1,19 @@
 package trainers
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/pkg/errors"
 )
 
 // ReduceLROnPlateau multiplies the learning rate by Factor when a monitored log has
-// not improved for Patience epochs, as Keras' ReduceLROnPlateau.
+// not improved for Patience epochs, as Keras' ReduceLROnPlateau. When the Fit is
+// verbose (Verbose 1 or 2) it prints "Epoch 5: ReduceLROnPlateau reducing learning
+// rate to 0.01." to the trainer's output at each reduction. Its state (best value,
+// epochs waited, cooldown left) is saved with the trainer and given back to a
+// resumed Fit (see StatefulCallback); the rate itself is the optimizer's, saved
+// with it.
 type ReduceLROnPlateau struct {
 	BaseCallback
 	// Monitor is the log to watch (default "val_loss").
@@ -52,7 +58,7 @@ func (r *ReduceLROnPlateau) OnTrainBegin(*Trainer) error {
 }
 
 // OnEpochEnd reduces the rate when the monitored value stalls.
-func (r *ReduceLROnPlateau) OnEpochEnd(t *Trainer, _ int, logs Logs) error {
+func (r *ReduceLROnPlateau) OnEpochEnd(t *Trainer, epoch int, logs Logs) error {
 	v, err := r.m.value(logs)
 	if err != nil {
 		return errors.Wrap(err, "reduce lr on plateau")
@@ -70,11 +76,41 @@ func (r *ReduceLROnPlateau) OnEpochEnd(t *Trainer, _ int, logs Logs) error {
 			if err := t.opt.SetLearningRate(nl); err != nil {
 				return errors.Wrap(err, "reduce lr on plateau")
 			}
+			if t.fit.verbose > 0 {
+				fmt.Fprintf(t.output(), "Epoch %d: ReduceLROnPlateau reducing learning rate to %g.\n", epoch+1, nl)
+			}
 		}
 		r.cooldown, r.m.wait = r.Cooldown, 0
 	}
 	logs["lr"] = t.opt.LearningRate()
 	return nil
+}
+
+// StateKey is "ReduceLROnPlateau(<monitor>, <mode>)".
+func (r *ReduceLROnPlateau) StateKey() string { return "ReduceLROnPlateau(" + r.m.key() + ")" }
+
+// reduceLRState is what ReduceLROnPlateau saves.
+type reduceLRState struct {
+	monitorState
+	Cooldown int `json:"cooldown"`
+}
+
+// SaveState returns the best value, the epochs waited and the cooldown left.
+func (r *ReduceLROnPlateau) SaveState(*Trainer) (CallbackState, error) {
+	return marshalState(reduceLRState{monitorState: r.m.state(), Cooldown: r.cooldown})
+}
+
+// LoadState puts back what SaveState returned.
+func (r *ReduceLROnPlateau) LoadState(_ *Trainer, s CallbackState) error {
+	var st reduceLRState
+	if err := unmarshalState(s, &st); err != nil {
+		return errors.Wrap(err, "reduce lr on plateau")
+	}
+	if st.Cooldown < 0 {
+		return errors.Errorf("reduce lr on plateau: saved cooldown %d is negative", st.Cooldown)
+	}
+	r.cooldown = st.Cooldown
+	return errors.Wrap(r.m.setState(st.monitorState), "reduce lr on plateau")
 }
 
 // LearningRateScheduler sets the learning rate at the start of every epoch from

@@ -166,8 +166,22 @@ func newOptConfig(name string, lr float64, allowed []string, opts []OptimizerOpt
 // OptimizerNames lists the names OptimizerByName accepts.
 func OptimizerNames() []string { return []string{"adagrad", "adam", "adamw", "rmsprop", "sgd"} }
 
+// KerasLearningRate returns Keras' default learning rate of the optimizer of the
+// given name (any case): 0.01 for sgd, 0.001 for adam, adamw, rmsprop and
+// adagrad; false for an unknown name.
+func KerasLearningRate(name string) (float64, bool) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "sgd":
+		return 0.01, true
+	case "adam", "adamw", "rmsprop", "adagrad":
+		return 0.001, true
+	}
+	return 0, false
+}
+
 // OptimizerByName returns the optimizer of the given Keras name with learning rate
 // lr and default settings. An unknown name is an error listing the valid ones.
+// WithOptimizerName uses it with Keras' default rate (KerasLearningRate).
 func OptimizerByName(name string, lr float64) (Optimizer, error) {
 	switch name {
 	case "sgd":

@@ -7,10 +7,14 @@ import (
 )
 
 // Predict returns the outputs of a model of one input and one output for x, shape
-// (N, input...) with any N >= 1, in inference mode (dropout off): a tensor of shape
-// (N, output...) in the model's dtype. It takes BatchSize (default 32) and Verbose
-// (ignored). x must be float32 or float64 and finite (int32/int64 ids for an integer
-// input). A model of several inputs or outputs uses PredictNamed or PredictTensors.
+// (N, input...) with any N >= 1, in inference mode (dropout off): a new tensor of
+// shape (N, output...) in the model's dtype (Model().DType(): float32 unless built
+// WithDType(Float64)), whatever the float type of x, as Keras returns the model's
+// dtype. It takes BatchSize (default 32) and Verbose (ignored). x must be float32
+// or float64 and finite (int32/int64 ids for an integer input); float64 values
+// beyond float32's range are an error for a float32 model. A model of several
+// inputs or outputs uses PredictNamed or PredictTensors. A trainer made without a
+// loss predicts; so does the function Predict, in one call on a loaded model.
 func (t *Trainer) Predict(x *tensor.Dense, opts ...FitOption) (*tensor.Dense, error) {
 	if len(t.model.Inputs()) != 1 || len(t.heads) != 1 {
 		return nil, errors.Errorf("predict: the model has %d inputs and %d outputs: use PredictNamed or PredictTensors", len(t.model.Inputs()), len(t.heads))

@@ -1,6 +1,10 @@
 package trainers
 
 import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/pkg/errors"
@@ -99,8 +103,27 @@ type segment struct {
 }
 
 // runBatch runs the rows of the requests of batch (rows in all) in chunks of at
-// most the max batch and answers every request.
+// most the max batch and answers every request. A panic while it runs (a layer's
+// op, an output too large to allocate) is recovered: the requests of the batch
+// not answered yet get it as an error, and the worker goes on serving.
 func (p *Predictor) runBatch(w *Trainer, batch []*predictRequest, rows int) {
+	counted := false
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		err := panicError(v)
+		if !counted {
+			p.requests.Add(int64(len(batch)))
+			p.rows.Add(int64(rows))
+		}
+		for _, r := range batch {
+			if r != nil && !r.answered() {
+				r.finish(nil, err)
+			}
+		}
+	}()
 	outs := make([][]*tensor.Dense, len(batch))
 	for i, r := range batch {
 		outs[i] = make([]*tensor.Dense, len(p.outs))
@@ -111,6 +134,7 @@ func (p *Predictor) runBatch(w *Trainer, batch []*predictRequest, rows int) {
 	err := p.runChunks(w, batch, outs, rows)
 	p.requests.Add(int64(len(batch)))
 	p.rows.Add(int64(rows))
+	counted = true
 	if err != nil && len(batch) > 1 {
 		// One request's bad input (an id beyond an embedding) fails the whole
 		// batch: run each request alone, so that only that one gets the error,
@@ -129,12 +153,71 @@ func (p *Predictor) runBatch(w *Trainer, batch []*predictRequest, rows int) {
 	}
 }
 
-func (p *Predictor) runChunks(w *Trainer, batch []*predictRequest, outs [][]*tensor.Dense, rows int) error {
+// answered reports whether r has its answer (finish was called). Only the worker
+// that took r finishes it, so this does not race with finish.
+func (r *predictRequest) answered() bool {
+	select {
+	case <-r.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// panicError is the error a request gets for a panic recovered in a worker: the
+// panic's value and where it happened (file base name, line and function), so that
+// the server's log points at the cause without the caller seeing a stack.
+func panicError(v interface{}) error {
+	return errors.Errorf("predict: internal error: a predictor worker recovered from a panic: %v%s", v, panicSite())
+}
+
+// panicSite is " (at copy.go:17 in trainers.copyValues)": the first frame below
+// the panic that is not in the runtime, when called from a deferred function
+// during the panic; "" when none is found.
+func panicSite() string {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	panicking := false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic":
+			panicking = true
+		case panicking && !strings.HasPrefix(f.Function, "runtime."):
+			fn := f.Function
+			if i := strings.LastIndex(fn, "/"); i >= 0 {
+				fn = fn[i+1:]
+			}
+			return fmt.Sprintf(" (at %s:%d in %s)", filepath.Base(f.File), f.Line, fn)
+		}
+		if !more {
+			return ""
+		}
+	}
+}
+
+// runChunks runs the rows of batch into outs. A panic is recovered and returned
+// as an error; the program that was running is dropped from the worker's cache
+// (its state is unknown), to be compiled anew on its next use.
+func (p *Predictor) runChunks(w *Trainer, batch []*predictRequest, outs [][]*tensor.Dense, rows int) (err error) {
+	var running *programKey
+	defer func() {
+		if v := recover(); v != nil {
+			err = panicError(v)
+			if running != nil {
+				if prog, ok := w.programs[*running]; ok {
+					prog.close()
+					delete(w.programs, *running)
+				}
+			}
+		}
+	}()
 	segs := make([]segment, 0, len(batch))
 	ri, rr := 0, 0 // next request and its next row
 	for start := 0; start < rows; {
 		b := min(p.cfg.maxBatch, rows-start)
 		size := p.bucket(b)
+		running = &programKey{predictProgram, size}
 		prog, err := w.program(predictProgram, size)
 		if err != nil {
 			return errors.Wrapf(err, "predict: compile the program for batch %d", size)

@@ -102,13 +102,18 @@ func fmtLogs(logs Logs) string {
 	return b.String()
 }
 
+// fmtDuration writes d as Keras does, in the largest unit that leaves a whole
+// number of at least 1 (or one decimal for seconds): "2m3s", "1.5s", "12ms",
+// "850µs"; a step under a millisecond is not shown as "0ms".
 func fmtDuration(d time.Duration) string {
 	switch {
 	case d >= time.Minute:
 		return d.Round(time.Second).String()
 	case d >= time.Second:
 		return fmt.Sprintf("%.1fs", d.Seconds())
-	default:
+	case d >= time.Millisecond:
 		return fmt.Sprintf("%dms", d.Milliseconds())
+	default:
+		return fmt.Sprintf("%dµs", d.Microseconds())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"math/rand"
 	"os"
+	"strings"
 
 	"github.com/gokeras/gokeras/graph"
 	"github.com/gokeras/gokeras/layers"
@@ -24,11 +25,16 @@ type Trainer struct {
 	stop     bool
 	fit      fitState
 	epoch    int // epochs completed
+	// cbStates holds the saved states of stateful callbacks by key (loaded with
+	// the trainer, or left by the last Fit); cbKeys the stateful callbacks of the
+	// Fit in progress. See StatefulCallback.
+	cbStates map[string]CallbackState
+	cbKeys   []keyedCallback
 }
 
 // fitState describes the Fit in progress, for callbacks.
 type fitState struct {
-	epochs, steps int
+	epochs, steps, verbose int
 }
 
 // Epochs is the number of epochs of the Fit in progress (or the last one).
@@ -46,6 +52,7 @@ func (f optionFunc) apply(c *config) { f(c) }
 
 type config struct {
 	opt        Optimizer
+	optErr     error                 // from WithOptimizerName
 	loss       lossChoice            // for every output
 	outLoss    map[string]lossChoice // per output name
 	lossList   []lossChoice          // per output, in order
@@ -55,15 +62,39 @@ type config struct {
 	outMetrics map[string][]string
 	seed       int64
 	dtype      tensor.Dtype
+	dtypeSet   bool
 	out        io.Writer
 }
 
-// WithOptimizer sets the optimizer (default Adam(0.001)).
-func WithOptimizer(o Optimizer) Option { return optionFunc(func(c *config) { c.opt = o }) }
+// WithOptimizer sets the optimizer (default Adam(0.001)); see WithOptimizerName
+// for one by name.
+func WithOptimizer(o Optimizer) Option {
+	return optionFunc(func(c *config) { c.opt, c.optErr = o, nil })
+}
 
-// WithLoss sets the loss of every output by Keras name (required unless each output
-// gets its own): mse, mae, huber, binary_crossentropy, categorical_crossentropy,
-// sparse_categorical_crossentropy.
+// WithOptimizerName sets the optimizer by Keras name, with Keras' default settings,
+// as Keras' compile(optimizer="adam"): "sgd" (learning rate 0.01, no momentum),
+// "adam" (0.001), "adamw" (0.001, weight decay 0.004), "rmsprop" (0.001, rho 0.9)
+// or "adagrad" (0.001, initial accumulator 0.1); any case. An unknown name is an
+// error of New listing the valid ones. For other settings use WithOptimizer
+// (trainers.Adam(0.01, trainers.AMSGrad())).
+func WithOptimizerName(name string) Option {
+	return optionFunc(func(c *config) {
+		c.opt, c.optErr = nil, nil
+		lr, ok := KerasLearningRate(name)
+		if !ok {
+			c.optErr = errors.Errorf("trainers: WithOptimizerName: unknown optimizer %q (valid: %s)", name, strings.Join(OptimizerNames(), ", "))
+			return
+		}
+		c.opt, c.optErr = OptimizerByName(strings.ToLower(strings.TrimSpace(name)), lr)
+	})
+}
+
+// WithLoss sets the loss of every output by Keras name: mse, mae, huber,
+// binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy.
+// Fit and Evaluate need a loss for every output (WithLoss, or per output
+// WithOutputLoss, WithLossMap, WithLossList); a trainer given none only predicts
+// (see also the function Predict).
 func WithLoss(name string) Option {
 	return optionFunc(func(c *config) { c.loss = lossChoice{name: name} })
 }
@@ -155,21 +186,28 @@ func (c *config) setOutLoss(output string, l lossChoice) {
 
 // WithSeed seeds everything random in training (default layers.DefaultSeed): the
 // model's initial weights when New builds it, shuffling and dropout masks. The same
-// seed gives bit-identical weights on the same machine.
+// seed gives bit-identical weights on the same machine. A model built before New
+// (by its Build, by layers.Load, by an earlier trainer) keeps its weights: the seed
+// then seeds shuffling and dropout only. Summary and ToDot do not build a model,
+// so model.Summary() before New does not fix its seed.
 func WithSeed(seed int64) Option { return optionFunc(func(c *config) { c.seed = seed }) }
 
 // WithDType sets the float type the model is built with when New builds it:
-// tensor.Float32 (default) or tensor.Float64. It has no effect on a built model.
-func WithDType(dt tensor.Dtype) Option { return optionFunc(func(c *config) { c.dtype = dt }) }
+// tensor.Float32 (default) or tensor.Float64. A model built before New as another
+// dtype is an error of New naming both (build it with layers.WithDType, or make a
+// new model); Summary and ToDot do not build a model.
+func WithDType(dt tensor.Dtype) Option {
+	return optionFunc(func(c *config) { c.dtype, c.dtypeSet = dt, true })
+}
 
 // WithOutput sets where progress is written (default os.Stdout, looked up at each
 // Fit, so a notebook kernel that replaces stdout per cell still works). A progress bar
 // redraws one line per step only when the output is a terminal.
 func WithOutput(w io.Writer) Option { return optionFunc(func(c *config) { c.out = w }) }
 
-// New returns a Trainer for model, building the model first if it is not built.
-// It checks every name (loss, metrics) and the optimizer's settings, and that the
-// loss fits the model's output.
+// New returns a Trainer for model, building the model first if it is not built
+// (with WithSeed and WithDType). It checks every name (loss, metrics) and the
+// optimizer's settings, and that the loss fits the model's output.
 func New(model layers.Model, opts ...Option) (*Trainer, error) {
 	c := config{seed: layers.DefaultSeed, dtype: tensor.Float32}
 	for _, o := range opts {
@@ -184,6 +222,8 @@ func New(model layers.Model, opts ...Option) (*Trainer, error) {
 		if err := model.Build(layers.WithSeed(c.seed), layers.WithDType(c.dtype)); err != nil {
 			return nil, errors.Wrap(err, "trainers: build model")
 		}
+	} else if c.dtypeSet && model.DType() != c.dtype {
+		return nil, errors.Errorf("trainers: WithDType(%v) asks for a %v model, but the model is already built as %v (by its Build, layers.Load or an earlier trainer): WithDType applies only when New builds the model; build it with layers.WithDType(%v), or make a new model", c.dtype, c.dtype, model.DType(), c.dtype)
 	}
 	heads, err := makeHeads(model.Outputs(), &c)
 	if err != nil {
@@ -193,6 +233,9 @@ func New(model layers.Model, opts ...Option) (*Trainer, error) {
 		if in.Name == "" {
 			return nil, errors.New("trainers: the model has an unnamed input")
 		}
+	}
+	if c.optErr != nil {
+		return nil, c.optErr
 	}
 	if c.opt == nil {
 		c.opt = Adam(0.001)

@@ -16,6 +16,9 @@ import (
 // for integer inputs), targets of the shape each loss wants, class ids and binary
 // targets in range, and no NaN or Inf anywhere. It returns how ds feeds the model.
 func (t *Trainer) checkData(what string, ds datasets.Multi) (*binding, error) {
+	if err := t.checkLoss(what); err != nil {
+		return nil, err
+	}
 	b, err := t.bind(what, ds, true)
 	if err != nil {
 		return nil, err

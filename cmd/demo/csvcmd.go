@@ -8,8 +8,24 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gokeras/gokeras/datasets"
 	"github.com/gokeras/gokeras/zoo"
 )
+
+// Bounds on the MLP of demo csv, so that a typo in -hidden, or a file far wider
+// than expected, fails with a message instead of running out of memory.
+const (
+	// maxHiddenWidth is the most units in one hidden layer.
+	maxHiddenWidth = 16384
+	// maxHiddenLayers is the most hidden layers.
+	maxHiddenLayers = 64
+	// maxCSVParams is the most weights and biases of the whole MLP: about
+	// 80 MB in float32, 320 MB with the gradients and Adam's two moments.
+	maxCSVParams = 20_000_000
+)
+
+// csvUsage is the synopsis of demo csv.
+const csvUsage = "usage: demo csv -file F [-target COL] [-task classification|regression] [-hidden 64,32] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json]"
 
 // csvCmd trains an MLP on any CSV file with a held-out split:
 // demo csv -file F [-target COL] [-task classification|regression] [-hidden 64,32]
@@ -18,52 +34,143 @@ func csvCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("csv", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var s zoo.Settings
-	file := fs.String("file", "", "the CSV file (required)")
+	file := fs.String("file", "", "the CSV file (required; a record, one row, may take 1 MiB)")
 	target := fs.String("target", "", "the target column (default: the last one)")
-	task := fs.String("task", "classification", "classification or regression")
-	hidden := fs.String("hidden", "64,32", "widths of the hidden ReLU layers, comma separated")
+	task := fs.String("task", "classification", "classification (strings, or class ids 0, 1, ... below 10000, at least two present) or regression")
+	hidden := fs.String("hidden", "64,32", fmt.Sprintf("widths of the hidden ReLU layers, comma separated (at most %d layers of %d units, %s parameters in all)",
+		maxHiddenLayers, maxHiddenWidth, thousands(maxCSVParams)))
 	asJSON := trainingFlags(fs, &s, "the default: 50 epochs, batch 32, lr 0.005, seed 42")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "%s\nflags:\n", csvUsage)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return parseStatus(err)
 	}
-	if s.Epochs < 0 || s.BatchSize < 0 || s.LR < 0 || s.Verbose < 0 {
-		fmt.Fprintln(stderr, "demo csv: -epochs, -batch, -lr and -verbose must not be negative")
+	if err := checkSettings(s); err != nil {
+		fmt.Fprintf(stderr, "demo csv: %v\n", err)
 		return exitUsage
 	}
 	if *file == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: demo csv -file F [-target COL] [-task classification|regression] [-hidden 64,32] [-epochs N] [-json]")
+		fmt.Fprintln(stderr, csvUsage)
 		return exitUsage
 	}
-	var widths []int
-	for _, f := range strings.Split(*hidden, ",") {
+	if t := zoo.CSVTask(*task); t != zoo.Classification && t != zoo.Regression {
+		fmt.Fprintf(stderr, "demo csv: -task %q: want classification or regression\n", *task)
+		return exitUsage
+	}
+	widths, err := parseHidden(*hidden)
+	if err != nil {
+		fmt.Fprintf(stderr, "demo csv: -hidden %q: %v\n", *hidden, err)
+		return exitUsage
+	}
+	if code := checkCSVModel(ctx, *file, *target, zoo.CSVTask(*task), widths, *hidden, stderr); code != exitOK {
+		return code
+	}
+	s.Out = stdout
+	res, err := zoo.TrainCSV(ctx, *file, *target, zoo.CSVTask(*task), widths, s)
+	if err != nil {
+		fmt.Fprintf(stderr, "demo csv: %s\n", errorText(ctx, err))
+		return exitFailure
+	}
+	if err := writeReport(stdout, res, "held-out metrics on 20% of the rows"); err != nil {
+		fmt.Fprintf(stderr, "demo csv: %s\n", errorText(ctx, err))
+		return exitFailure
+	}
+	if *asJSON {
+		if err := writeJSON(stdout, res); err != nil {
+			fmt.Fprintf(stderr, "demo csv: %s\n", errorText(ctx, err))
+			return exitFailure
+		}
+	}
+	return exitOK
+}
+
+// parseHidden parses -hidden: positive widths, comma separated, empty fields
+// skipped ("" gives no hidden layer), within maxHiddenWidth and
+// maxHiddenLayers, and with at most maxCSVParams weights between hidden layers.
+func parseHidden(hidden string) ([]int, error) {
+	widths := []int{}
+	for _, f := range strings.Split(hidden, ",") {
 		if f = strings.TrimSpace(f); f == "" {
 			continue
 		}
 		w, err := strconv.Atoi(f)
 		if err != nil || w <= 0 {
-			fmt.Fprintf(stderr, "demo csv: -hidden %q: %q is not a positive width\n", *hidden, f)
-			return exitUsage
+			return nil, fmt.Errorf("%q is not a positive width", f)
+		}
+		if w > maxHiddenWidth {
+			return nil, fmt.Errorf("width %d is above the limit of %d units per layer", w, maxHiddenWidth)
 		}
 		widths = append(widths, w)
-	}
-	if widths == nil {
-		widths = []int{}
-	}
-	s.Out = stdout
-	res, err := zoo.TrainCSV(ctx, *file, *target, zoo.CSVTask(*task), widths, s)
-	if err != nil {
-		fmt.Fprintf(stderr, "demo csv: %v\n", err)
-		return exitFailure
-	}
-	if err := writeReport(stdout, res, "held-out metrics on 20% of the rows"); err != nil {
-		fmt.Fprintf(stderr, "demo csv: %v\n", err)
-		return exitFailure
-	}
-	if *asJSON {
-		if err := writeJSON(stdout, res); err != nil {
-			fmt.Fprintf(stderr, "demo csv: %v\n", err)
-			return exitFailure
+		if len(widths) > maxHiddenLayers {
+			return nil, fmt.Errorf("more than %d hidden layers", maxHiddenLayers)
 		}
 	}
+	if n := mlpParams(0, widths, 0); n > maxCSVParams {
+		return nil, fmt.Errorf("the hidden layers alone have %s parameters, more than the limit of %s", thousands(n), thousands(maxCSVParams))
+	}
+	return widths, nil
+}
+
+// mlpParams returns the number of weights and biases of a dense network of in
+// inputs, the hidden widths and out outputs (no output layer for out 0).
+func mlpParams(in int, hidden []int, out int) int64 {
+	var n int64
+	prev := int64(in)
+	for _, w := range append(append([]int(nil), hidden...), out) {
+		if w == 0 {
+			continue
+		}
+		if prev > 0 {
+			n += prev*int64(w) + int64(w)
+		}
+		prev = int64(w)
+	}
+	return n
+}
+
+// checkCSVModel reads the CSV file as zoo.TrainCSV does and checks what the
+// flags cannot: that a classification target holds 2 to datasets.MaxClasses
+// classes (datasets.CSVData.NumClasses) and that the MLP stays within
+// maxCSVParams. It returns exitOK, or the exit status after a message on
+// stderr.
+func checkCSVModel(ctx context.Context, file, target string, task zoo.CSVTask, widths []int, hidden string, stderr io.Writer) int {
+	var opts []datasets.CSVOption
+	if target != "" {
+		opts = append(opts, datasets.CSVTarget(target))
+	}
+	data, err := datasets.ReadCSV(file, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "demo csv: %s\n", errorText(ctx, err))
+		return exitFailure
+	}
+	outputs, kind := 1, "one output"
+	if task == zoo.Classification {
+		if outputs, err = data.NumClasses(); err != nil {
+			hint := ""
+			if data.Classes() == nil {
+				hint = " (a number to predict takes -task regression)"
+			}
+			fmt.Fprintf(stderr, "demo csv: %s%s\n", errorText(ctx, err), hint)
+			return exitFailure
+		}
+		kind = fmt.Sprintf("%d classes", outputs)
+	}
+	features := len(data.FeatureNames)
+	if n := mlpParams(features, widths, outputs); n > maxCSVParams {
+		fmt.Fprintf(stderr, "demo csv: -hidden %q on %d features and %s makes an MLP of %s parameters, more than the limit of %s\n",
+			hidden, features, kind, thousands(n), thousands(maxCSVParams))
+		return exitUsage
+	}
 	return exitOK
+}
+
+// thousands writes n >= 0 with commas between groups of three digits.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -1,9 +1,19 @@
-// Command demo lists and runs the recipes of the gokeras model zoo.
+// Command demo lists and runs the recipes of the gokeras model zoo, trains an MLP
+// on any CSV file, and predicts with or serves a saved model.
 //
 // Usage:
 //
+//	demo [-debug] COMMAND [flags]
 //	demo list
-//	demo run NAME [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json]
+//	demo run NAME [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
+//	demo csv -file F [-target COL] [-task classification|regression] [-hidden 64,32] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json]
+//	demo predict -model FILE -csv FILE [-target COL] [-json]
+//	demo serve -model FILE [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-stats] [-token SECRET]
+//	demo help
+//
+// "demo help" prints these lines, and "demo COMMAND -h" describes the flags of
+// COMMAND. Errors print on one line; with -debug (before the command) they are
+// followed by the stacks of calls where they arose.
 //
 // "demo list" prints one line per recipe: its name, what it trains and the result
 // it is expected to reach, with the time it takes.
@@ -11,14 +21,35 @@
 // "demo run NAME" trains the recipe, then prints the model's summary and the loss
 // and metrics on the training and test splits. The flags override the recipe's
 // defaults; 0 (the default of -epochs, -batch, -lr and -seed) keeps the recipe's
-// value. -verbose sets the progress output on stdout: 0 none, 1 a progress bar on
-// a terminal and one line per epoch otherwise (default), 2 one line per epoch.
-// With -json the last line of stdout is one JSON object:
+// value. -epochs is at most 1,000,000, -batch at most 1,048,576 (a batch larger
+// than the training split trains on all of it at once) and -lr finite. -verbose
+// sets the progress output on stdout: 0 none, 1 a progress bar on a terminal and
+// one line per epoch otherwise (default), 2 one line per epoch. After training,
+// -plot FILE writes the learning curves (PNG, or SVG for a .svg name), -report
+// FILE a self-contained HTML report (summary, curves, metrics, confusion matrix
+// of a classifier), and -save FILE the model with its optimizer state
+// (Trainer.Save: training resumes with trainers.Load; demo predict and demo
+// serve read it). With -json the last line of stdout is one JSON object:
 //
 //	{"model":"linear","epochs":200,"seconds":0.12,"train":{"loss":0.08,"mae":0.25},"test":{...},"extra":{...}}
 //
 // where "extra" appears only for recipes that report more numbers (the linear
 // recipe's weight, bias, ls_weight and ls_bias).
+//
+// "demo csv -file F" trains an MLP (ReLU hidden layers of the -hidden widths,
+// default 64,32) on any CSV file and prints the summary and the metrics on 20%
+// of the rows held out (stratified for classification), as demo run does; the
+// training flags and -json are those of demo run. The target is the -target
+// column (default: the last one). -task classification (the default) takes
+// strings (each a class) or class ids, whole numbers from 0 below 10,000
+// (datasets.MaxClasses), and at least two classes must be present; it trains a
+// softmax with sparse_categorical_crossentropy and reports accuracy. -task
+// regression trains one linear output with mse and reports mae. Features are
+// standardized; string features become integer codes. Bounds: a record (a row)
+// of the file may take 1 MiB (datasets.MaxCSVRecordBytes), so that a file that
+// is not CSV fails at once; -hidden allows at most 64 layers of 16,384 units and
+// 20,000,000 parameters in the whole network (counted from the file's features
+// and classes).
 //
 // "demo predict -model FILE -csv F [-target COL] [-json]" predicts every row of a
 // CSV file with a saved model (demo run -save, or a model's Save) and prints one
@@ -40,11 +71,13 @@
 //	    -> {"predictions": [[...], ...], "classes": [...]}
 //	POST /v1/predict {"inputs": {"user_id": [[3], [7]], "features": [[...], [...]]}}
 //	    -> {"outputs": {"click": [[0.31], [0.82]], "kind": [[...], [...]]}, "classes": {"kind": [2, 0]}}
-//	GET /v1/model   file, dtype, params, summary, attachments, scaler, input_shape and
+//	GET /v1/model   file (its base name only), dtype, params, summary, attachments, scaler, input_shape and
 //	                output_shape (the first input's and output's), and
 //	                "inputs": [{"name", "shape", "dtype", "values", "vocab"}],
 //	                "outputs": [{"name", "shape", "dtype", "values", "classes"}]
-//	GET /v1/stats, GET /healthz
+//	GET /v1/stats   heap, goroutines and predictor counts    (only with -stats or -token)
+//	GET /metrics    Prometheus text format                    (only with -stats or -token)
+//	GET /healthz
 //
 // The "rows" form is for a model of one input; it answers "predictions" (and
 // "classes" when an output row has more than one value) for a model of one output,
@@ -61,6 +94,24 @@
 // (both forms, and demo predict); a model of any other kind that carries one is
 // refused when loaded, rather than served without it.
 //
-// Exit status: 0 on success, 2 for bad flags, a missing or unknown recipe name or
-// an unknown command (the message goes to stderr), 1 when a run fails.
+// At most -max-in-flight requests (default 4 x workers) are read and run at once;
+// beyond that the server answers 503 with Retry-After: 1 before reading the body.
+// A prediction that fails inside the model (a panic included) answers 500 and logs
+// one line to stderr; the server and its workers keep serving. /v1/stats and
+// /metrics are off by default (404 saying how to turn them on): -stats opens them
+// to every client; -token SECRET (or GOKERAS_SERVE_TOKEN, 16 characters or more)
+// requires "Authorization: Bearer SECRET" for them, compared in constant time.
+// /metrics counts requests by endpoint and status (gokeras_serve_requests_total),
+// latencies and rows per request as histograms
+// (gokeras_serve_request_duration_seconds, gokeras_serve_request_rows), errors by
+// kind, requests in flight, the predictor's requests, rows and batches, and the Go
+// runtime's and the process's metrics. Flags out of their bounds (-workers 0..256,
+// -max-batch 1..4096, -max-in-flight 1..4096, -linger up to 1s, -max-body up to 1GB)
+// exit with status 2. demo predict refuses a cell that is not a number in a float
+// input's column, naming its row and column.
+//
+// Exit status: 0 on success, 2 for bad flags (a value out of bounds included),
+// a missing or unknown recipe name or an unknown command (the message goes to
+// stderr), 1 when a run fails (a file that cannot be read, a target that is not
+// a class, ...).
 package main

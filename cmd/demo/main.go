@@ -20,21 +20,41 @@ const (
 	exitUsage   = 2
 )
 
-const usage = `usage:
+const usage = `usage: demo [-debug] COMMAND [flags]
   demo list
-  demo run NAME [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-save FILE]
-  demo csv -file F [-target COL] [-task classification|regression] [-hidden 64,32] [-epochs N] [-json]
+  demo run NAME [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
+  demo csv -file F [-target COL] [-task classification|regression] [-hidden 64,32] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json]
   demo predict -model FILE -csv FILE [-target COL] [-json]
-  demo serve -model FILE [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D]
+  demo serve -model FILE [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-stats] [-token SECRET]
   demo help
+"demo COMMAND -h" describes the flags of COMMAND; -debug adds to an error the
+stack of calls where it arose.
 `
+
+// debugKey is the context key under which run records -debug.
+type debugKey struct{}
+
+// errorText formats err for a message on stderr: its text on one line or,
+// when ctx comes from "demo -debug ...", followed by the stacks of calls that
+// github.com/pkg/errors recorded where it arose and was wrapped (%+v).
+func errorText(ctx context.Context, err error) string {
+	if debug, _ := ctx.Value(debugKey{}).(bool); debug {
+		return fmt.Sprintf("%+v", err)
+	}
+	return err.Error()
+}
 
 // run executes the command line args (without the program name), writing results
 // to stdout and messages to stderr, and returns the exit status. An interrupt
-// (Ctrl-C) or SIGTERM stops training, or shuts the server down, cleanly.
+// (Ctrl-C) or SIGTERM stops training, or shuts the server down, cleanly. A
+// first argument -debug makes the commands print errors with their stacks of
+// calls (see errorText).
 func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(args) > 0 && (args[0] == "-debug" || args[0] == "--debug") {
+		ctx, args = context.WithValue(ctx, debugKey{}, true), args[1:]
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, "demo: no command\n"+usage)
 		return exitUsage

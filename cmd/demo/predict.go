@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/gokeras/gokeras/datasets"
@@ -63,6 +64,12 @@ func predictCSV(ctx context.Context, w io.Writer, modelPath, csvPath, target str
 		return err
 	}
 	defer sm.close()
+	return predictFile(ctx, w, sm, csvPath, target, asJSON)
+}
+
+// predictFile is predictCSV with the model loaded. A prediction that fails (a
+// panic in the predictor included, recovered as an error) fails the command.
+func predictFile(ctx context.Context, w io.Writer, sm *servingModel, csvPath, target string, asJSON bool) error {
 	opt := datasets.CSVNoTarget()
 	if target != "" {
 		opt = datasets.CSVTarget(target)
@@ -153,6 +160,9 @@ func (s *servingModel) csvInputs(flat []float64, n int, names []string, vocab *d
 	for i, in := range s.ins {
 		v := inputValues{n: n}
 		if !in.isInt {
+			if err := checkNumberColumns(flat, n, width, offset[i], in.width, names, vocab, func(row, col int) string { return where(i, row, col) }); err != nil {
+				return nil, nil, errors.Errorf("%s: %v", csvPath, err)
+			}
 			v.floats = make([]float64, 0, n*in.width)
 			for r := 0; r < n; r++ {
 				v.floats = append(v.floats, flat[r*width+offset[i]:r*width+offset[i]+in.width]...)
@@ -192,6 +202,38 @@ func (s *servingModel) csvInputs(flat []float64, n int, names []string, vocab *d
 		vals[i] = v
 	}
 	return vals, where, nil
+}
+
+// checkNumberColumns returns an error for a float input's column that ReadCSV
+// read as strings (categories coded 0, 1, ... in order of appearance, which would
+// be predicted as if they were the values): it names the first row whose text is
+// not a finite number ("1e999", "Inf", "abc"). The input's columns are
+// names[from:from+cols]; flat holds n rows of width values.
+func checkNumberColumns(flat []float64, n, width, from, cols int, names []string, vocab *datasets.Vocabulary, at func(row, col int) string) error {
+	if vocab == nil {
+		return nil
+	}
+	for c := 0; c < cols; c++ {
+		cats, str := vocab.Columns[names[from+c]]
+		if !str {
+			continue
+		}
+		for r := 0; r < n; r++ {
+			code, text := int(flat[r*width+from+c]), ""
+			if code >= 0 && code < len(cats) {
+				text = cats[code]
+			}
+			f, err := strconv.ParseFloat(text, 64)
+			switch {
+			case math.IsInf(f, 0):
+				return errors.Errorf("%s: %s is not a finite number (beyond the range of float64)", at(r, c), clip(text))
+			case err != nil || math.IsNaN(f):
+				return errors.Errorf("%s: %q is not a finite number", at(r, c), clip(text))
+			}
+		}
+		return errors.Errorf("column %s was read as strings, but the model takes numbers there", names[from+c])
+	}
+	return nil
 }
 
 // predictionLine is one line of "demo predict -json".

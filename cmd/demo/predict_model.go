@@ -174,16 +174,8 @@ func (s *servingModel) predict(ctx context.Context, vals []inputValues, where lo
 				return nil, errors.Errorf("the scaler gave %v values, want float64", x.Dtype())
 			}
 		}
-		if in.DType == tensor.Float32 {
-			for k, f := range scaled {
-				if math.Abs(f) > math.MaxFloat32 {
-					msg := fmt.Sprintf("%s: %v is beyond the range of float32, the model's dtype", where(i, k/in.width, k%in.width), v.floats[k])
-					if s.scaler != nil {
-						msg = fmt.Sprintf("%s: %v scales to %v, beyond the range of float32, the model's dtype", where(i, k/in.width, k%in.width), v.floats[k], f)
-					}
-					return nil, &badRequest{msg}
-				}
-			}
+		if err := checkRange(scaled, v.floats, in, s.scaler != nil, func(k int) string { return where(i, k/in.width, k%in.width) }); err != nil {
+			return nil, err
 		}
 		if err := x.Reshape(append([]int{v.n}, in.Shape...)...); err != nil {
 			return nil, errors.Wrap(err, "reshape the inputs")
@@ -191,6 +183,27 @@ func (s *servingModel) predict(ctx context.Context, vals []inputValues, where lo
 		xs[i] = x
 	}
 	return s.pred.PredictTensors(ctx, xs)
+}
+
+// checkRange returns a *badRequest for the first value of scaled (the values of
+// input in, after the scaler if scaled) that the model cannot take: beyond the
+// range of float32 for a float32 model, not finite (a scaler can overflow float64)
+// for any. raw are the values as given; at names value k.
+func checkRange(scaled, raw []float64, in inputSpec, scaler bool, at func(k int) string) error {
+	limit := math.MaxFloat64
+	if in.DType == tensor.Float32 {
+		limit = math.MaxFloat32
+	}
+	for k, f := range scaled {
+		if !(math.Abs(f) <= limit) { // NaN fails too
+			dt := in.DType.String() + ", the model's dtype"
+			if scaler {
+				return &badRequest{fmt.Sprintf("%s: %v scales to %v, beyond the range of %s", at(k), raw[k], f, dt)}
+			}
+			return &badRequest{fmt.Sprintf("%s: %v is beyond the range of %s", at(k), raw[k], dt)}
+		}
+	}
+	return nil
 }
 
 // outValue is one output value, written with the precision of its dtype (bits

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/gokeras/gokeras/zoo"
@@ -44,8 +46,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case len(rest) > 0:
 		fmt.Fprintf(stderr, "demo run: unexpected arguments %q (flags go before or right after NAME)\n", rest)
 		return exitUsage
-	case s.Epochs < 0 || s.BatchSize < 0 || s.LR < 0 || s.Verbose < 0:
-		fmt.Fprintln(stderr, "demo run: -epochs, -batch, -lr and -verbose must not be negative")
+	}
+	if err := checkSettings(s); err != nil {
+		fmt.Fprintf(stderr, "demo run: %v\n", err)
 		return exitUsage
 	}
 	r, err := zoo.Find(name)
@@ -82,12 +85,36 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// Bounds on the training flags, far beyond any recipe's needs, so that a
+// typo fails at once rather than running for ages or overflowing a step count.
+const (
+	maxEpochs = 1_000_000
+	maxBatch  = 1 << 20
+)
+
+// checkSettings checks the values of the training flags: none negative,
+// -epochs at most maxEpochs, -batch at most maxBatch (a batch larger than the
+// training rows trains on all of them at once), -lr finite.
+func checkSettings(s zoo.Settings) error {
+	switch {
+	case s.Epochs < 0 || s.BatchSize < 0 || s.LR < 0 || s.Verbose < 0:
+		return errors.New("-epochs, -batch, -lr and -verbose must not be negative")
+	case s.Epochs > maxEpochs:
+		return fmt.Errorf("-epochs %d is above the limit of %d", s.Epochs, maxEpochs)
+	case s.BatchSize > maxBatch:
+		return fmt.Errorf("-batch %d is above the limit of %d", s.BatchSize, maxBatch)
+	case math.IsNaN(s.LR) || math.IsInf(s.LR, 0):
+		return fmt.Errorf("-lr %v is not a finite number", s.LR)
+	}
+	return nil
+}
+
 // trainingFlags declares the settings flags that demo run and demo csv share
 // (-epochs, -batch, -lr, -seed, -verbose) and returns -json; zero values take
 // the defaults that dflt names.
 func trainingFlags(fs *flag.FlagSet, s *zoo.Settings, dflt string) *bool {
-	fs.IntVar(&s.Epochs, "epochs", 0, "number of epochs (0: "+dflt+")")
-	fs.IntVar(&s.BatchSize, "batch", 0, "batch size (0: "+dflt+")")
+	fs.IntVar(&s.Epochs, "epochs", 0, fmt.Sprintf("number of epochs, at most %d (0: %s)", maxEpochs, dflt))
+	fs.IntVar(&s.BatchSize, "batch", 0, fmt.Sprintf("batch size, at most %d (0: %s)", maxBatch, dflt))
 	fs.Float64Var(&s.LR, "lr", 0, "peak learning rate (0: "+dflt+")")
 	fs.Int64Var(&s.Seed, "seed", 0, "seed of the data, split, weights and shuffling (0: "+dflt+")")
 	fs.IntVar(&s.Verbose, "verbose", 1, "progress on stdout: 0 none, 1 bar or one line per epoch, 2 one line per epoch")

@@ -5,8 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
+	"os"
+	"runtime"
 	"time"
 
 	"github.com/gokeras/gokeras/trainers"
@@ -21,6 +24,24 @@ const (
 	idleTimeout       = 2 * time.Minute
 )
 
+// Bounds of the serve flags: beyond them a setting would take more memory than a
+// machine has before the first request (the predictor's queue holds workers x
+// max-batch entries), or make every request time out.
+const (
+	maxServeWorkers  = 256
+	maxServeBatch    = 4096
+	maxServeLinger   = time.Second
+	maxServeInFlight = 4096
+	maxServeBody     = 1 << 30
+	// inFlightPerWorker sets the default -max-in-flight: this many per worker.
+	inFlightPerWorker = 4
+	// minTokenLen is the shortest token taken: a guessable one is refused.
+	minTokenLen = 16
+	// tokenEnv is the environment variable that holds the token when -token is
+	// not given (a flag's value is visible to every local user in the process list).
+	tokenEnv = "GOKERAS_SERVE_TOKEN"
+)
+
 // serveConfig is what the serve command's flags set.
 type serveConfig struct {
 	model           string
@@ -30,10 +51,14 @@ type serveConfig struct {
 	maxBatch        int
 	linger          time.Duration
 	shutdownTimeout time.Duration
+	maxInFlight     int    // 0: inFlightPerWorker x workers
+	stats           bool   // /v1/stats and /metrics open to every client
+	token           string // required by /v1/stats and /metrics when set
 }
 
 // serveCmd parses the serve flags and serves the model over HTTP until ctx ends
-// (SIGINT or SIGTERM), then shuts the server down gracefully.
+// (SIGINT or SIGTERM), then shuts the server down gracefully. Log lines (settings,
+// failed predictions, recovered panics) go to stderr.
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -41,22 +66,34 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	maxBody := byteSize(defaultMaxBody)
 	fs.StringVar(&c.model, "model", "", "model file (from demo run -save, or a model's Save)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0: any free port, printed on stdout)")
-	fs.Var(&maxBody, "max-body", "largest request body (e.g. 512KB, 1MB; KB, MB and GB are powers of 1024)")
-	fs.IntVar(&c.workers, "workers", 0, "prediction workers (0: GOMAXPROCS)")
-	fs.IntVar(&c.maxBatch, "max-batch", trainers.DefaultMaxBatch, "most rows run in one batch")
-	fs.DurationVar(&c.linger, "linger", trainers.DefaultLinger, "how long a worker waits for more requests to fill a batch")
+	fs.Var(&maxBody, "max-body", "largest request body, up to 1GB (e.g. 512KB, 1MB; KB, MB and GB are powers of 1024)")
+	fs.IntVar(&c.workers, "workers", 0, fmt.Sprintf("prediction workers, 0 to %d (0: GOMAXPROCS)", maxServeWorkers))
+	fs.IntVar(&c.maxBatch, "max-batch", trainers.DefaultMaxBatch, fmt.Sprintf("most rows run in one batch, 1 to %d", maxServeBatch))
+	fs.DurationVar(&c.linger, "linger", trainers.DefaultLinger, fmt.Sprintf("how long a worker waits for more requests to fill a batch, 0 to %v", maxServeLinger))
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a shutdown waits for requests in progress")
+	fs.IntVar(&c.maxInFlight, "max-in-flight", 0, fmt.Sprintf("most predictions in flight (from reading the body to the answer), 1 to %d; "+
+		"more get 503 with Retry-After (0: %d x workers)", maxServeInFlight, inFlightPerWorker))
+	fs.BoolVar(&c.stats, "stats", false, "serve GET /v1/stats and GET /metrics to every client (without it, only to clients that send the token)")
+	fs.StringVar(&c.token, "token", "", fmt.Sprintf("a secret of at least %d characters that GET /v1/stats and GET /metrics require as "+
+		"\"Authorization: Bearer TOKEN\" (default $%s, which other local users cannot see in the process list as they can a flag)", minTokenLen, tokenEnv))
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: demo serve -model FILE [flags]\n"+
 			"  POST /v1/predict {\"rows\": [[...], ...]} -> {\"predictions\": [[...], ...]}   (a model of one input)\n"+
 			"  POST /v1/predict {\"inputs\": {\"NAME\": [[...], ...], ...}} -> {\"outputs\": {\"NAME\": [[...], ...], ...}}\n"+
-			"  GET /v1/model (every input's name, shape, dtype; every output), GET /v1/stats, GET /healthz\nflags:\n")
+			"  GET /v1/model (the file's name; every input's name, shape, dtype; every output), GET /healthz\n"+
+			"  GET /v1/stats, GET /metrics (Prometheus text format): with -stats, or with the token\n"+
+			"  503 with Retry-After beyond -max-in-flight predictions at once\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return parseStatus(err)
 	}
 	c.maxBody = int64(maxBody)
+	tokenFrom := "-token"
+	if c.token == "" {
+		c.token, tokenFrom = os.Getenv(tokenEnv), "$"+tokenEnv
+	}
+	var problem string
 	switch {
 	case fs.NArg() > 0:
 		fmt.Fprintf(stderr, "demo serve: unexpected arguments %q\n", fs.Args())
@@ -65,11 +102,32 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "demo serve: -model is required")
 		fs.Usage()
 		return exitUsage
-	case c.workers < 0 || c.maxBatch < 1 || c.linger < 0 || c.shutdownTimeout <= 0:
-		fmt.Fprintln(stderr, "demo serve: -workers must not be negative, -max-batch must be at least 1, -linger >= 0, -shutdown-timeout > 0")
+	case c.workers < 0 || c.workers > maxServeWorkers:
+		problem = fmt.Sprintf("-workers must be between 0 (GOMAXPROCS) and %d, not %d", maxServeWorkers, c.workers)
+	case c.maxBatch < 1 || c.maxBatch > maxServeBatch:
+		problem = fmt.Sprintf("-max-batch must be between 1 and %d, not %d", maxServeBatch, c.maxBatch)
+	case c.linger < 0 || c.linger > maxServeLinger:
+		problem = fmt.Sprintf("-linger must be between 0 and %v, not %v", maxServeLinger, c.linger)
+	case c.maxInFlight < 0 || c.maxInFlight > maxServeInFlight:
+		problem = fmt.Sprintf("-max-in-flight must be between 1 and %d (0: %d x workers), not %d", maxServeInFlight, inFlightPerWorker, c.maxInFlight)
+	case c.maxBody > maxServeBody:
+		problem = fmt.Sprintf("-max-body must be at most 1GB, not %d bytes", c.maxBody)
+	case c.shutdownTimeout <= 0:
+		problem = fmt.Sprintf("-shutdown-timeout must be positive, not %v", c.shutdownTimeout)
+	case c.token != "" && len(c.token) < minTokenLen:
+		problem = fmt.Sprintf("the token (%s) has %d characters: use at least %d (e.g. openssl rand -hex 16)", tokenFrom, len(c.token), minTokenLen)
+	}
+	if problem != "" {
+		fmt.Fprintf(stderr, "demo serve: %s\n", problem)
 		return exitUsage
 	}
-	if err := serve(ctx, c, stdout); err != nil {
+	if c.workers == 0 {
+		c.workers = runtime.GOMAXPROCS(0)
+	}
+	if c.maxInFlight == 0 {
+		c.maxInFlight = min(inFlightPerWorker*c.workers, maxServeInFlight)
+	}
+	if err := serve(ctx, c, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "demo serve: %v\n", err)
 		return exitFailure
 	}
@@ -78,12 +136,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // serve loads the model, listens, prints "serving FILE on http://ADDR" on stdout
 // and serves until ctx ends; then it stops accepting, waits up to the shutdown
-// timeout for requests in progress, and closes the predictor.
-func serve(ctx context.Context, c serveConfig, stdout io.Writer) error {
-	opts := []trainers.PredictorOption{trainers.WithMaxBatch(c.maxBatch), trainers.WithLinger(c.linger)}
-	if c.workers > 0 {
-		opts = append(opts, trainers.WithWorkers(c.workers))
-	}
+// timeout for requests in progress, and closes the predictor. c holds resolved
+// settings (workers and max in flight not 0). Log lines go to logw.
+func serve(ctx context.Context, c serveConfig, stdout, logw io.Writer) error {
+	opts := []trainers.PredictorOption{trainers.WithMaxBatch(c.maxBatch), trainers.WithLinger(c.linger), trainers.WithWorkers(c.workers)}
 	sm, err := loadServingModel(c.model, opts...)
 	if err != nil {
 		return err
@@ -93,12 +149,23 @@ func serve(ctx context.Context, c serveConfig, stdout io.Writer) error {
 	if err != nil {
 		return errors.Wrap(err, "listen")
 	}
+	logger := log.New(logw, "demo serve: ", log.LstdFlags)
+	monitoring := "off (-stats or a token turns them on)"
+	switch {
+	case c.token != "":
+		monitoring = "for clients that send the token"
+	case c.stats:
+		monitoring = "open to every client (-stats)"
+	}
+	logger.Printf("%d workers, max batch %d, linger %v, at most %d predictions in flight (then 503), bodies up to %d bytes; /v1/stats and /metrics: %s",
+		c.workers, c.maxBatch, c.linger, c.maxInFlight, c.maxBody, monitoring)
 	srv := &http.Server{
-		Handler:           newHandler(sm, c.maxBody),
+		Handler:           newHandler(sm, handlerConfig{maxBody: c.maxBody, maxInFlight: c.maxInFlight, stats: c.stats, token: c.token, log: logger}),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
+		ErrorLog:          logger,
 	}
 	fmt.Fprintf(stdout, "serving %s on http://%s\n", c.model, ln.Addr())
 	errc := make(chan error, 1)

@@ -2,13 +2,20 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
+	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pkg/errors"
 )
@@ -49,7 +56,7 @@ type namedResponse struct {
 // first input's and output's (kept from the time models had one of each); Inputs
 // and Outputs describe all of them.
 type modelResponse struct {
-	File        string       `json:"file"`
+	File        string       `json:"file"` // the file's base name: the server's folders are not shown
 	DType       string       `json:"dtype"`
 	InputShape  []int        `json:"input_shape"`
 	OutputShape []int        `json:"output_shape"`
@@ -89,30 +96,193 @@ type statsResponse struct {
 	Goroutines     int    `json:"goroutines"`
 }
 
+// handlerConfig is what the HTTP API takes besides the model.
+type handlerConfig struct {
+	// maxBody is the largest request body, in bytes (413 beyond it).
+	maxBody int64
+	// maxInFlight is the most POST /v1/predict requests admitted at once (from
+	// reading the body to writing the answer); beyond it 503 with Retry-After.
+	// 0 or less: no limit.
+	maxInFlight int
+	// stats opens GET /v1/stats and GET /metrics to every client.
+	stats bool
+	// token, when set, is what GET /v1/stats and GET /metrics require as
+	// "Authorization: Bearer TOKEN" (compared in constant time).
+	token string
+	// log gets a line for every 500 and every recovered panic; nil: discarded.
+	log *log.Logger
+}
+
+// apiServer is the HTTP API of a served model (see newHandler).
+type apiServer struct {
+	sm       *servingModel
+	cfg      handlerConfig
+	mux      *http.ServeMux
+	slots    chan struct{} // a token per admitted prediction; nil: no limit
+	metrics  *serveMetrics
+	tokenSum [sha256.Size]byte
+}
+
+// retryAfter is the Retry-After of a 503 over the limit of requests in flight.
+const retryAfter = 1 * time.Second
+
 // newHandler returns the HTTP API of a served model:
 //
 //	POST /v1/predict  {"rows": [[...], ...]} -> {"predictions": [[...], ...], "classes": [...]}
 //	                  {"inputs": {"NAME": [[...], ...], ...}} -> {"outputs": {"NAME": [[...], ...], ...}, "classes": {"NAME": [...]}}
-//	GET  /v1/model    the model: file, dtype, inputs and outputs, parameter count, summary
+//	GET  /v1/model    the model: file (base name), dtype, inputs and outputs, parameter count, summary
 //	GET  /v1/stats    predictions run, rows, batches, canceled, heap in use, goroutines
+//	GET  /metrics     Prometheus text format: requests by endpoint and code, latencies,
+//	                  rows per request, errors, requests in flight, the predictor's
+//	                  counters, the Go runtime's and the process's metrics
 //	GET  /healthz     200 "ok"
+//
+// /v1/stats and /metrics answer only with cfg.stats (to anyone) or with the token
+// (cfg.token, as "Authorization: Bearer TOKEN"; 401 without it); otherwise 404.
 //
 // Errors are JSON {"error": "..."}: 400 for malformed JSON or rows the model does
 // not take (naming the input, row and column), 404 for other paths, 405 for a
-// wrong method, 413 for a body over maxBody bytes, 500 when the prediction fails.
-func newHandler(sm *servingModel, maxBody int64) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/v1/predict", allow(func(w http.ResponseWriter, r *http.Request) { handlePredict(w, r, sm, maxBody) }, http.MethodPost))
+// wrong method, 413 for a body over maxBody bytes, 500 when the prediction fails
+// (a panic in the predictor included: logged, and the server goes on), 503 with
+// Retry-After when cfg.maxInFlight predictions are in flight already.
+func newHandler(sm *servingModel, cfg handlerConfig) *apiServer {
+	s := &apiServer{sm: sm, cfg: cfg, mux: http.NewServeMux()}
+	if cfg.maxInFlight > 0 {
+		s.slots = make(chan struct{}, cfg.maxInFlight)
+	}
+	if cfg.token != "" {
+		s.tokenSum = sha256.Sum256([]byte(cfg.token))
+	}
+	s.metrics = newServeMetrics(sm, max(cfg.maxInFlight, 0))
+	mux := s.mux
+	mux.HandleFunc("/v1/predict", allow(s.handlePredict, http.MethodPost))
 	mux.HandleFunc("/v1/model", allow(func(w http.ResponseWriter, r *http.Request) { handleModel(w, sm) }, http.MethodGet, http.MethodHead))
-	mux.HandleFunc("/v1/stats", allow(func(w http.ResponseWriter, r *http.Request) { handleStats(w, sm) }, http.MethodGet, http.MethodHead))
+	mux.HandleFunc("/v1/stats", allow(s.monitoring(func(w http.ResponseWriter, r *http.Request) { handleStats(w, sm) }), http.MethodGet, http.MethodHead))
+	mux.HandleFunc("/metrics", allow(s.monitoring(s.metrics.handler.ServeHTTP), http.MethodGet, http.MethodHead))
 	mux.HandleFunc("/healthz", allow(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok")
 	}, http.MethodGet, http.MethodHead))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("no such endpoint %s (see /v1/predict, /v1/model, /v1/stats, /healthz)", r.URL.Path))
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no such endpoint %s (see /v1/predict, /v1/model, /v1/stats, /metrics, /healthz)", r.URL.Path))
 	})
-	return mux
+	return s
+}
+
+// recorder is the ResponseWriter the handlers get: it keeps the status, and the
+// kind and message of an error answer, for the metrics and the log.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	kind   string // the errors_total kind; "": from the status
+	msg    string // the error message of an error answer
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// setErrorKind sets the errors_total kind of the answer being written on w.
+func setErrorKind(w http.ResponseWriter, kind string) {
+	if rec, ok := w.(*recorder); ok {
+		rec.kind = kind
+	}
+}
+
+// connWriter is the writer of the connection under w: http.MaxBytesReader needs
+// it to close the connection after a body over the limit.
+func connWriter(w http.ResponseWriter) http.ResponseWriter {
+	if rec, ok := w.(*recorder); ok {
+		return rec.ResponseWriter
+	}
+	return w
+}
+
+// ServeHTTP serves the API, counting every request in the metrics and turning a
+// panic in a handler into a 500 and a log line (with the stack), so that a bug
+// answers one request badly and the server goes on.
+func (s *apiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	endpoint := endpointLabel(r.URL.Path)
+	rec := &recorder{ResponseWriter: w}
+	s.metrics.inFlight.Inc()
+	defer func() {
+		s.metrics.inFlight.Dec()
+		v := recover()
+		if v == http.ErrAbortHandler {
+			panic(v)
+		}
+		if v != nil {
+			s.logf("panic serving %s %s from %s: %v\n%s", r.Method, r.URL.Path, r.RemoteAddr, v, debug.Stack())
+			if rec.status != 0 { // too late for a 500: abort the answer
+				s.metrics.observe(endpoint, http.StatusInternalServerError, "panic", time.Since(start))
+				panic(http.ErrAbortHandler)
+			}
+			writeError(rec, http.StatusInternalServerError, "internal error (logged by the server)")
+			rec.kind = "panic"
+		}
+		status := rec.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		s.metrics.observe(endpoint, status, rec.kind, time.Since(start))
+		if status >= 500 && rec.kind == "" {
+			s.logf("%s %s from %s: %d %s", r.Method, r.URL.Path, r.RemoteAddr, status, rec.msg)
+		}
+	}()
+	s.mux.ServeHTTP(rec, r)
+}
+
+func (s *apiServer) logf(format string, args ...interface{}) {
+	if s.cfg.log != nil {
+		s.cfg.log.Printf(format, args...)
+	}
+}
+
+// monitoring guards /v1/stats and /metrics: with a token, the request must carry
+// it; without one they are served only with -stats.
+func (s *apiServer) monitoring(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case s.cfg.token != "":
+			if !s.authorized(r) {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="demo serve"`)
+				writeError(w, http.StatusUnauthorized, fmt.Sprintf("%s needs the server's token: send the header \"Authorization: Bearer TOKEN\"", r.URL.Path))
+				return
+			}
+		case !s.cfg.stats:
+			writeError(w, http.StatusNotFound, fmt.Sprintf("%s is off: start demo serve with -stats (open to every client), "+
+				"or with a token (-token or $%s) and send \"Authorization: Bearer TOKEN\"", r.URL.Path, tokenEnv))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// authorized reports whether r carries "Authorization: Bearer TOKEN" with the
+// server's token. The SHA-256 digests are compared in constant time, so that
+// neither the token's bytes nor its length can be found by timing.
+func (s *apiServer) authorized(r *http.Request) bool {
+	const scheme = "bearer "
+	h := r.Header.Get("Authorization")
+	if len(h) <= len(scheme) || !strings.EqualFold(h[:len(scheme)], scheme) {
+		return false
+	}
+	got := sha256.Sum256([]byte(strings.TrimSpace(h[len(scheme):])))
+	return subtle.ConstantTimeCompare(got[:], s.tokenSum[:]) == 1
 }
 
 // allow answers 405 with an Allow header to methods other than methods.
@@ -130,8 +300,39 @@ func allow(h http.HandlerFunc, methods ...string) http.HandlerFunc {
 	}
 }
 
-func handlePredict(w http.ResponseWriter, r *http.Request, sm *servingModel, maxBody int64) {
-	vals, named, where, status, err := decodePredict(http.MaxBytesReader(w, r.Body, maxBody), sm, maxBody)
+// admit takes a slot for a prediction, or answers 503 with Retry-After and
+// returns false when all cfg.maxInFlight slots are taken. The slot is taken before
+// the body is read, so that the limit bounds the memory of bodies and decoded rows
+// too. release gives it back.
+func (s *apiServer) admit(w http.ResponseWriter) (release func(), ok bool) {
+	if s.slots != nil {
+		select {
+		case s.slots <- struct{}{}:
+		default:
+			w.Header().Set("Retry-After", strconv.Itoa(int(retryAfter/time.Second)))
+			setErrorKind(w, "overloaded")
+			writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("the server is busy: %d predictions are in flight, its limit (-max-in-flight); retry after %v",
+				cap(s.slots), retryAfter))
+			return nil, false
+		}
+	}
+	s.metrics.predicting.Inc()
+	return func() {
+		s.metrics.predicting.Dec()
+		if s.slots != nil {
+			<-s.slots
+		}
+	}, true
+}
+
+func (s *apiServer) handlePredict(w http.ResponseWriter, r *http.Request) {
+	release, ok := s.admit(w)
+	if !ok {
+		return
+	}
+	defer release()
+	sm, maxBody := s.sm, s.cfg.maxBody
+	vals, named, where, status, err := decodePredict(http.MaxBytesReader(connWriter(w), r.Body, maxBody), sm, maxBody)
 	if err != nil {
 		writeError(w, status, err.Error())
 		return
@@ -146,12 +347,25 @@ func handlePredict(w http.ResponseWriter, r *http.Request, sm *servingModel, max
 			return
 		case r.Context().Err() != nil:
 			status = http.StatusServiceUnavailable
+			setErrorKind(w, "canceled")
 		}
-		writeError(w, status, "predict: "+err.Error())
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "predict") {
+			msg = "predict: " + msg
+		}
+		writeError(w, status, msg)
 		return
 	}
+	s.metrics.requestRows.Observe(float64(vals[0].n))
 	if !named && len(ys) == 1 {
-		resp := predictResponse{Predictions: outputRows(ys[0])}
+		y := ys[0]
+		if b, ok := appendPredictions(make([]byte, 0, 64+12*y.Shape().TotalSize()), y, sm.outs[0].width > 1); ok {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			w.Write(b)
+			return
+		}
+		resp := predictResponse{Predictions: outputRows(y)}
 		if sm.outs[0].width > 1 {
 			resp.Classes = make([]int, len(resp.Predictions))
 			for i, row := range resp.Predictions {
@@ -262,8 +476,19 @@ func decodeRows(raw json.RawMessage, sm *servingModel) ([]inputValues, error) {
 		v, err := sm.parseRows(0, rows, rowsWhere, func(row int) string { return fmt.Sprintf("row %d", row) })
 		return []inputValues{v}, err
 	}
+	if vals, n, ok := parseFloatRows(raw, in.width); ok && n > 0 {
+		return []inputValues{{n: n, floats: vals}}, nil
+	}
 	var rows [][]*float64
 	if err := json.Unmarshal(raw, &rows); err != nil {
+		// Read the rows again value by value to name the one at fault (a number
+		// beyond float64 such as 1e999, a string) by row and column.
+		var lits [][]json.RawMessage
+		if json.Unmarshal(raw, &lits) == nil {
+			if _, bad := sm.parseRows(0, lits, rowsWhere, func(row int) string { return fmt.Sprintf("row %d", row) }); bad != nil {
+				return nil, bad
+			}
+		}
 		return nil, errors.Wrap(err, `malformed JSON (want {"rows": [[...], ...]})`)
 	}
 	vals := make([]float64, 0, len(rows)*in.width)
@@ -281,13 +506,18 @@ func decodeRows(raw json.RawMessage, sm *servingModel) ([]inputValues, error) {
 	return []inputValues{{n: len(rows), floats: vals}}, nil
 }
 
-// hasRowsJSON reports whether raw is a non-empty JSON array (not null, not []).
+// hasRowsJSON reports whether raw, a JSON value, is anything but null, an empty
+// array or nothing (a non-array: the decoder says what is wrong with it).
 func hasRowsJSON(raw json.RawMessage) bool {
-	if len(raw) == 0 {
+	t := bytes.TrimSpace(raw)
+	switch {
+	case len(t) == 0, string(t) == "null":
 		return false
+	case t[0] != '[':
+		return true
 	}
-	var probe []json.RawMessage
-	return json.Unmarshal(raw, &probe) != nil || len(probe) > 0 // a non-array: let the decoder say what is wrong
+	rest := bytes.TrimSpace(t[1:])
+	return len(rest) == 0 || rest[0] != ']'
 }
 
 // decodeNamed reads the named form: every model input by name, no other name, the
@@ -347,7 +577,7 @@ func handleModel(w http.ResponseWriter, sm *servingModel) {
 		atts = []string{}
 	}
 	resp := modelResponse{
-		File: sm.path, DType: sm.model.DType().String(),
+		File: filepath.Base(sm.path), DType: sm.model.DType().String(),
 		InputShape: sm.ins[0].Shape, OutputShape: sm.outs[0].Shape, Params: params,
 		Scaler: sm.scaler != nil, Attachments: atts, Summary: sm.model.Summary(),
 	}
@@ -392,6 +622,9 @@ func writeJSON200(w http.ResponseWriter, v interface{}) {
 
 // writeError writes {"error": msg} with the status.
 func writeError(w http.ResponseWriter, status int, msg string) {
+	if rec, ok := w.(*recorder); ok {
+		rec.msg = msg
+	}
 	b, _ := json.Marshal(map[string]string{"error": msg})
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")

@@ -112,7 +112,7 @@ func checkNamedRows(t *testing.T, got namedAnswer, want map[string][]float32, n 
 func TestHandlerNamedRoundTrip(t *testing.T) {
 	path := saveModel(t, testFunctional(t))
 	sm := testServing(t, path)
-	srv := httptest.NewServer(newHandler(sm, defaultMaxBody))
+	srv := httptest.NewServer(newHandler(sm, handlerConfig{maxBody: defaultMaxBody}))
 	defer srv.Close()
 	ids := []int64{3, 7, 0, 9}
 	feats := []float64{0.5, -1, 2, 1, 1, 1, -3, 0.25, 10, 0, 0, 0}
@@ -141,7 +141,7 @@ func TestHandlerNamedRoundTrip(t *testing.T) {
 // names the input (and the row and column of a bad value).
 func TestHandlerNamedErrors(t *testing.T) {
 	sm := testServing(t, saveModel(t, testFunctional(t)))
-	h := newHandler(sm, defaultMaxBody)
+	h := newHandler(sm, handlerConfig{maxBody: defaultMaxBody})
 	okFeats := `"features": [[1, 2, 3], [4, 5, 6]]`
 	okIDs := `"user_id": [[1], [2]]`
 	cases := []struct {
@@ -185,7 +185,7 @@ func TestHandlerNamedErrors(t *testing.T) {
 func TestHandlerIDModel(t *testing.T) {
 	path := saveModel(t, testIDModel(t))
 	sm := testServing(t, path)
-	h := newHandler(sm, defaultMaxBody)
+	h := newHandler(sm, handlerConfig{maxBody: defaultMaxBody})
 	status, b := post(t, h, `{"rows": [[1, 2], [9, 0], [4, 4]]}`)
 	if status != 200 {
 		t.Fatalf("%d %s", status, b)
@@ -237,7 +237,7 @@ func TestHandlerIDModel(t *testing.T) {
 func TestHandlerNamedOneInput(t *testing.T) {
 	for _, scaled := range []bool{false, true} {
 		sm := testServing(t, saveTestModel(t, scaled))
-		h := newHandler(sm, defaultMaxBody)
+		h := newHandler(sm, handlerConfig{maxBody: defaultMaxBody})
 		rows := `[[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]`
 		status, b := post(t, h, `{"rows": `+rows+`}`)
 		var old struct {
@@ -267,7 +267,7 @@ func TestHandlerNamedOneInput(t *testing.T) {
 func TestHandlerNamedModelInfo(t *testing.T) {
 	sm := testServing(t, saveModel(t, testFunctional(t)))
 	rec := httptest.NewRecorder()
-	newHandler(sm, defaultMaxBody).ServeHTTP(rec, httptest.NewRequest("GET", "/v1/model", nil))
+	newHandler(sm, handlerConfig{maxBody: defaultMaxBody}).ServeHTTP(rec, httptest.NewRequest("GET", "/v1/model", nil))
 	var got modelResponse
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
@@ -286,7 +286,7 @@ func TestHandlerNamedModelInfo(t *testing.T) {
 	// The one-input model's answer has the same description.
 	sm1 := testServing(t, saveTestModel(t, true))
 	rec = httptest.NewRecorder()
-	newHandler(sm1, defaultMaxBody).ServeHTTP(rec, httptest.NewRequest("GET", "/v1/model", nil))
+	newHandler(sm1, handlerConfig{maxBody: defaultMaxBody}).ServeHTTP(rec, httptest.NewRequest("GET", "/v1/model", nil))
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func TestHandlerNamedConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sm.close()
-	h := newHandler(sm, defaultMaxBody)
+	h := newHandler(sm, handlerConfig{maxBody: defaultMaxBody})
 	type job struct {
 		ids   []int64
 		feats []float64

@@ -18,7 +18,7 @@ import (
 
 func TestHandlerStatus(t *testing.T) {
 	sm := testServing(t, saveTestModel(t, false))
-	srv := httptest.NewServer(newHandler(sm, 256))
+	srv := httptest.NewServer(newHandler(sm, handlerConfig{maxBody: 256, stats: true}))
 	defer srv.Close()
 	big := `{"rows": [[` + strings.Repeat("1,", 200) + `1]]}`
 	cases := []struct {
@@ -29,8 +29,9 @@ func TestHandlerStatus(t *testing.T) {
 		{"predict", "POST", "/v1/predict", `{"rows": [[1, 2, 3, 4], [0, 0, 0, 0]]}`, 200, `"predictions":[[`},
 		{"malformed", "POST", "/v1/predict", `{"rows": [[1, 2, 3, 4]`, 400, "malformed JSON"},
 		{"not JSON", "POST", "/v1/predict", `rows=1`, 400, "malformed JSON"},
-		{"string value", "POST", "/v1/predict", `{"rows": [[1, "2", 3, 4]]}`, 400, "malformed JSON"},
-		{"overflow", "POST", "/v1/predict", `{"rows": [[1, 1e999, 3, 4]]}`, 400, "malformed JSON"},
+		{"string value", "POST", "/v1/predict", `{"rows": [[1, "2", 3, 4]]}`, 400, `row 0 value 1 is \"2\", want a number`},
+		{"overflow", "POST", "/v1/predict", `{"rows": [[1, 1e999, 3, 4]]}`, 400, "row 0 value 1: 1e999 is not a finite number (beyond the range of float64)"},
+		{"beyond float32", "POST", "/v1/predict", `{"rows": [[1, 2, 3, 4], [1, 2, -1e39, 4]]}`, 400, "row 1 value 2: -1e+39 is beyond the range of float32"},
 		{"unknown field", "POST", "/v1/predict", `{"rows": [[1, 2, 3, 4]], "x": 1}`, 400, `unknown field \"x\"`},
 		{"trailing data", "POST", "/v1/predict", `{"rows": [[1, 2, 3, 4]]} {}`, 400, "data after the request object"},
 		{"no rows", "POST", "/v1/predict", `{"rows": []}`, 400, "no rows"},
@@ -80,7 +81,7 @@ func TestHandlerRoundTrip(t *testing.T) {
 	for _, scaled := range []bool{false, true} {
 		path := saveTestModel(t, scaled)
 		sm := testServing(t, path)
-		srv := httptest.NewServer(newHandler(sm, defaultMaxBody))
+		srv := httptest.NewServer(newHandler(sm, handlerConfig{maxBody: defaultMaxBody}))
 		rows := [][]float64{{5.1, 3.5, 1.4, 0.2}, {6.7, 3.0, 5.2, 2.3}, {-3, 40, 0, 1e6}}
 		body, _ := json.Marshal(map[string]interface{}{"rows": rows})
 		resp, err := srv.Client().Post(srv.URL+"/v1/predict", "application/json", strings.NewReader(string(body)))
@@ -142,7 +143,7 @@ func TestHandlerRoundTrip(t *testing.T) {
 func TestHandlerModelInfo(t *testing.T) {
 	sm := testServing(t, saveTestModel(t, true))
 	rec := httptest.NewRecorder()
-	newHandler(sm, defaultMaxBody).ServeHTTP(rec, httptest.NewRequest("GET", "/v1/model", nil))
+	newHandler(sm, handlerConfig{maxBody: defaultMaxBody}).ServeHTTP(rec, httptest.NewRequest("GET", "/v1/model", nil))
 	var got modelResponse
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
@@ -209,7 +210,16 @@ func TestServeFlags(t *testing.T) {
 	}{
 		{"no model", nil, exitUsage, "-model is required"},
 		{"bad size", []string{"-model", "m", "-max-body", "lots"}, exitUsage, `size "lots"`},
-		{"bad batch", []string{"-model", "m", "-max-batch", "0"}, exitUsage, "-max-batch must be at least 1"},
+		{"bad batch", []string{"-model", "m", "-max-batch", "0"}, exitUsage, "-max-batch must be between 1 and 4096, not 0"},
+		{"huge batch", []string{"-model", "m", "-max-batch", "9000000000000000000"}, exitUsage, "-max-batch must be between 1 and 4096, not 9000000000000000000"},
+		{"huge workers", []string{"-model", "m", "-workers", "100000000"}, exitUsage, "-workers must be between 0 (GOMAXPROCS) and 256, not 100000000"},
+		{"negative workers", []string{"-model", "m", "-workers", "-1"}, exitUsage, "-workers must be between 0"},
+		{"long linger", []string{"-model", "m", "-linger", "1h"}, exitUsage, "-linger must be between 0 and 1s, not 1h0m0s"},
+		{"huge in flight", []string{"-model", "m", "-max-in-flight", "100000"}, exitUsage, "-max-in-flight must be between 1 and 4096"},
+		{"negative in flight", []string{"-model", "m", "-max-in-flight", "-1"}, exitUsage, "-max-in-flight must be between 1 and 4096"},
+		{"huge body", []string{"-model", "m", "-max-body", "2GB"}, exitUsage, "-max-body must be at most 1GB"},
+		{"short token", []string{"-model", "m", "-token", "secret"}, exitUsage, "the token (-token) has 6 characters: use at least 16"},
+		{"usage bounds", []string{"-h"}, exitOK, "most rows run in one batch, 1 to 4096"},
 		{"extra", []string{"-model", "m", "x"}, exitUsage, "unexpected arguments"},
 		{"missing file", []string{"-model", "/nonexistent/model", "-addr", "127.0.0.1:0"}, exitFailure, "no such file"},
 	}

@@ -141,6 +141,9 @@ func (s *servingModel) parseRows(in int, rows [][]json.RawMessage, where locator
 			}
 			f, err := strconv.ParseFloat(lit, 64)
 			if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+				if math.IsInf(f, 0) {
+					return v, badf("%s: %s is not a finite number (beyond the range of float64)", where(in, r, c), clip(lit))
+				}
 				return v, badf("%s: %s is not a finite number", where(in, r, c), clip(lit))
 			}
 			v.floats = append(v.floats, f)

@@ -28,12 +28,32 @@ type entry struct {
 	Offsets [2]int64 `json:"data_offsets"`
 }
 
-// Write writes tensors (float32 or float64, in the given order) and metadata.
+// Write writes tensors (float32 or float64, in the given order) and metadata. It
+// adds to the metadata the checksums of the tensors and of the metadata
+// (DataChecksumKey, MetadataChecksumKey), which Read verifies; metadata may not
+// hold those keys itself.
 func Write(w io.Writer, tensors []Tensor, metadata map[string]string) error {
 	header := map[string]interface{}{}
-	if len(metadata) > 0 {
-		header["__metadata__"] = metadata
+	meta := make(map[string]string, len(metadata)+2)
+	for k, v := range metadata {
+		if k == DataChecksumKey || k == MetadataChecksumKey {
+			return errors.Errorf("safetensors: metadata key %q is reserved for the checksum Write records", k)
+		}
+		meta[k] = v
 	}
+	for _, t := range tensors {
+		if t.Value == nil {
+			return errors.Errorf("safetensors: tensor %q has no value", t.Name)
+		}
+	}
+	var err error
+	if meta[MetadataChecksumKey], err = metadataChecksum(checksumAlgorithm, meta); err != nil {
+		return errors.Wrap(err, "safetensors")
+	}
+	if meta[DataChecksumKey], err = dataChecksum(checksumAlgorithm, meta[MetadataChecksumKey], tensors); err != nil {
+		return errors.Wrap(err, "safetensors")
+	}
+	header["__metadata__"] = meta
 	var off int64
 	for _, t := range tensors {
 		if _, dup := header[t.Name]; dup || t.Name == "__metadata__" || t.Name == "" {
@@ -69,6 +89,10 @@ func Write(w io.Writer, tensors []Tensor, metadata map[string]string) error {
 	buf := make([]byte, 0, 1<<16)
 	for _, t := range tensors {
 		switch d := t.Value.Data().(type) {
+		case float32: // a scalar
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(d))
+		case float64:
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(d))
 		case []float32:
 			for _, v := range d {
 				buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
@@ -100,7 +124,12 @@ func Write(w io.Writer, tensors []Tensor, metadata map[string]string) error {
 }
 
 // Read reads a whole file: its tensors (sorted by offset) and metadata. Every
-// length, offset and shape is checked against the data actually present.
+// length, offset and shape is checked against the data actually present. When the
+// metadata records checksums (files written by Write do), the tensors and the
+// metadata are checked against them: a mismatch is an error saying which part is
+// corrupt. Files without checksums (written by other tools, or by gokeras before
+// checksums) are read as they are. The checksum keys are not in the metadata
+// returned.
 func Read(r io.Reader) ([]Tensor, map[string]string, error) {
 	var lenBuf [8]byte
 	if _, err := io.ReadFull(r, lenBuf[:]); err != nil {
@@ -144,7 +173,7 @@ func Read(r io.Reader) ([]Tensor, map[string]string, error) {
 		return nil, nil, errors.Wrap(err, "safetensors: read data")
 	}
 	var end int64
-	out := make([]Tensor, 0, len(entries))
+	raws := make([]rawTensor, 0, len(entries))
 	for _, ne := range entries {
 		e := ne.e
 		size, err := sizeOf(e.Dtype)
@@ -166,10 +195,26 @@ func Read(r io.Reader) ([]Tensor, map[string]string, error) {
 			return nil, nil, errors.Errorf("safetensors: truncated: tensor %s ends at byte %d, the data has %d", ne.name, e.Offsets[1], len(data))
 		}
 		end = e.Offsets[1]
-		out = append(out, Tensor{Name: ne.name, Value: decode(e.Dtype, e.Shape, data[e.Offsets[0]:e.Offsets[1]])})
+		raws = append(raws, rawTensor{name: ne.name, e: e, b: data[e.Offsets[0]:e.Offsets[1]]})
 	}
 	if end != int64(len(data)) {
 		return nil, nil, errors.Errorf("safetensors: %d bytes of data after the last tensor", int64(len(data))-end)
+	}
+	if sum, ok := meta[MetadataChecksumKey]; ok {
+		if err := verify("metadata", sum, func(alg string) (string, error) { return metadataChecksum(alg, meta) }); err != nil {
+			return nil, nil, err
+		}
+	}
+	if sum, ok := meta[DataChecksumKey]; ok {
+		if err := verify("tensor data", sum, func(alg string) (string, error) { return dataChecksumRaw(alg, meta[MetadataChecksumKey], raws) }); err != nil {
+			return nil, nil, err
+		}
+	}
+	delete(meta, MetadataChecksumKey)
+	delete(meta, DataChecksumKey)
+	out := make([]Tensor, len(raws))
+	for i, r := range raws {
+		out[i] = Tensor{Name: r.name, Value: decode(r.e.Dtype, r.e.Shape, r.b)}
 	}
 	return out, meta, nil
 }

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metricsNamespace prefixes every metric of demo serve.
+const metricsNamespace = "gokeras_serve"
+
+// latencyBuckets are the upper bounds, in seconds, of the request latency
+// histogram: 100 µs to 30 s, about 2.5x apart.
+var latencyBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
+
+// rowBuckets are the upper bounds of the rows-per-request histogram: 1 to 65536,
+// powers of 4.
+var rowBuckets = prometheus.ExponentialBuckets(1, 4, 9)
+
+// serveMetrics are the server's Prometheus metrics, in a registry of its own (the
+// project keeps no global mutable state, so the client library's default registry
+// is not used). GET /metrics writes them in the Prometheus text format.
+type serveMetrics struct {
+	reg         *prometheus.Registry
+	requests    *prometheus.CounterVec   // endpoint, code
+	latency     *prometheus.HistogramVec // endpoint
+	errors      *prometheus.CounterVec   // endpoint, kind
+	inFlight    prometheus.Gauge         // every endpoint
+	predicting  prometheus.Gauge         // /v1/predict requests admitted (see -max-in-flight)
+	requestRows prometheus.Histogram
+	handler     http.Handler // GET /metrics
+}
+
+// newServeMetrics registers the server's metrics, the predictor's counters (read
+// from sm's Predictor at each scrape), the Go runtime's and the process's
+// (goroutines, heap, resident memory, open files) in a new registry.
+// maxInFlight is published as a gauge (0: no limit).
+func newServeMetrics(sm *servingModel, maxInFlight int) *serveMetrics {
+	m := &serveMetrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricsNamespace, Name: "requests_total",
+			Help: "HTTP requests answered, by endpoint and status code.",
+		}, []string{"endpoint", "code"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: metricsNamespace, Name: "request_duration_seconds",
+			Help:    "Time from a request's arrival to its answer, by endpoint.",
+			Buckets: latencyBuckets,
+		}, []string{"endpoint"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricsNamespace, Name: "errors_total",
+			Help: "Requests answered with an error, by endpoint and kind: bad_request (400), unauthorized (401), " +
+				"not_found (404), method_not_allowed (405), too_large (413), internal (500, a failed prediction), " +
+				"panic (500, a recovered panic in a handler), overloaded (503, over -max-in-flight), canceled (503, the client left).",
+		}, []string{"endpoint", "kind"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: metricsNamespace, Name: "in_flight_requests",
+			Help: "HTTP requests being served now, every endpoint.",
+		}),
+		predicting: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: metricsNamespace, Name: "predict_in_flight_requests",
+			Help: "Prediction requests admitted and not answered yet (read, queued or running); at most -max-in-flight.",
+		}),
+		requestRows: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: metricsNamespace, Name: "request_rows",
+			Help:    "Rows per prediction request answered with predictions.",
+			Buckets: rowBuckets,
+		}),
+	}
+	stat := func(name, help string, get func() int) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: metricsNamespace, Subsystem: "predictor", Name: name, Help: help},
+			func() float64 { return float64(get()) })
+	}
+	m.reg.MustRegister(
+		m.requests, m.latency, m.errors, m.inFlight, m.predicting, m.requestRows,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: metricsNamespace, Name: "max_in_flight_requests",
+			Help: "The limit on prediction requests in flight (-max-in-flight; 0: none).",
+		}, func() float64 { return float64(maxInFlight) }),
+		stat("requests_total", "Prediction requests the predictor's workers ran (successfully or not).", func() int { return sm.pred.Stats().Requests }),
+		stat("rows_total", "Rows the predictor ran.", func() int { return sm.pred.Stats().Rows }),
+		stat("batches_total", "Batches the predictor ran (rows_total / batches_total: rows per batch).", func() int { return sm.pred.Stats().Batches }),
+		stat("canceled_total", "Prediction requests whose client left while they were queued (not run).", func() int { return sm.pred.Stats().Canceled }),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+	return m
+}
+
+// endpointLabel is the endpoint label of a request path: one of the API's paths,
+// or "other" (so that unknown paths cannot grow the number of series).
+func endpointLabel(path string) string {
+	switch path {
+	case "/v1/predict", "/v1/model", "/v1/stats", "/healthz", "/metrics":
+		return path
+	}
+	return "other"
+}
+
+// errorKind is the kind label of an error answer with the given status.
+func errorKind(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "bad_request"
+	case http.StatusUnauthorized:
+		return "unauthorized"
+	case http.StatusNotFound:
+		return "not_found"
+	case http.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case http.StatusRequestEntityTooLarge:
+		return "too_large"
+	case http.StatusServiceUnavailable:
+		return "overloaded"
+	case http.StatusInternalServerError:
+		return "internal"
+	}
+	return strconv.Itoa(status)
+}
+
+// observe records one answered request.
+func (m *serveMetrics) observe(endpoint string, status int, kind string, took time.Duration) {
+	m.requests.WithLabelValues(endpoint, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(endpoint).Observe(took.Seconds())
+	if status >= 400 {
+		if kind == "" {
+			kind = errorKind(status)
+		}
+		m.errors.WithLabelValues(endpoint, kind).Inc()
+	}
+}
