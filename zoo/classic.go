@@ -47,7 +47,7 @@ func irisRecipe() Recipe {
 		Settings{Epochs: 100, BatchSize: 16, LR: 0.01, Seed: 42},
 		spec{
 			split:     standardized(datasets.Iris),
-			model:     classifier(4, []int{16}, 3),
+			model:     sequential(classifier(4, []int{16}, 3)),
 			loss:      "sparse_categorical_crossentropy",
 			metrics:   []string{"accuracy"},
 			optimizer: adamCosine,
@@ -62,7 +62,7 @@ func digitsRecipe() Recipe {
 		Settings{Epochs: 60, BatchSize: 32, LR: 0.005, Seed: 42},
 		spec{
 			split:     standardized(datasets.Digits),
-			model:     classifier(64, []int{64}, 10),
+			model:     sequential(classifier(64, []int{64}, 10)),
 			loss:      "sparse_categorical_crossentropy",
 			metrics:   []string{"accuracy"},
 			optimizer: adamCosine,
@@ -83,11 +83,11 @@ func mnistRecipe() Recipe {
 				}
 				return s.Train, s.Test, nil
 			},
-			model: func() *layers.Sequential {
+			model: sequential(func() *layers.Sequential {
 				return layers.NewSequential(layers.Input(28, 28, 1), layers.Flatten(),
 					layers.Dense(256, layers.WithActivation("relu")),
 					layers.Dense(10, layers.WithActivation("softmax")))
-			},
+			}),
 			loss:      "sparse_categorical_crossentropy",
 			metrics:   []string{"accuracy"},
 			optimizer: adamCosine,

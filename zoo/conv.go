@@ -24,7 +24,7 @@ func lenetRecipe() Recipe {
 		Settings{Epochs: 6, BatchSize: 64, LR: 0.002, Seed: 42},
 		spec{
 			split: images(datasets.MNIST),
-			model: func() *layers.Sequential {
+			model: sequential(func() *layers.Sequential {
 				return layers.NewSequential(layers.Input(28, 28, 1),
 					layers.Conv2D(6, 5, layers.WithActivation("relu"), layers.WithPadding("same")),
 					layers.MaxPooling2D(2),
@@ -34,7 +34,7 @@ func lenetRecipe() Recipe {
 					layers.Dense(120, layers.WithActivation("relu")),
 					layers.Dense(84, layers.WithActivation("relu")),
 					layers.Dense(10, layers.WithActivation("softmax")))
-			},
+			}),
 			loss: "sparse_categorical_crossentropy", metrics: []string{"accuracy"}, optimizer: adamCosine,
 		})
 }
@@ -68,7 +68,7 @@ func resnetFashionRecipe() Recipe {
 		Settings{Epochs: 4, BatchSize: 64, LR: 0.003, Seed: 42},
 		spec{
 			split: images(datasets.FashionMNIST),
-			model: func() *layers.Sequential {
+			model: sequential(func() *layers.Sequential {
 				return layers.NewSequential(layers.Input(28, 28, 1),
 					layers.Conv2D(8, 3, layers.WithPadding("same"), layers.WithBias(false)),
 					layers.BatchNormalization(),
@@ -78,7 +78,7 @@ func resnetFashionRecipe() Recipe {
 					resBlock(32, 2, true),
 					layers.GlobalAveragePooling2D(),
 					layers.Dense(10, layers.WithActivation("softmax")))
-			},
+			}),
 			loss: "sparse_categorical_crossentropy", metrics: []string{"accuracy"}, optimizer: adamCosine,
 		})
 }
@@ -103,7 +103,7 @@ func vggDigitsRecipe() Recipe {
 				test, err := digitImages(s.Test)
 				return train, test, err
 			},
-			model: func() *layers.Sequential {
+			model: sequential(func() *layers.Sequential {
 				conv := func(f int) layers.Layer {
 					return layers.Conv2D(f, 3, layers.WithActivation("relu"), layers.WithPadding("same"))
 				}
@@ -113,7 +113,7 @@ func vggDigitsRecipe() Recipe {
 					layers.Flatten(),
 					layers.Dense(64, layers.WithActivation("relu")),
 					layers.Dense(10, layers.WithActivation("softmax")))
-			},
+			}),
 			loss: "sparse_categorical_crossentropy", metrics: []string{"accuracy"}, optimizer: adamCosine,
 		})
 }

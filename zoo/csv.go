@@ -2,7 +2,6 @@ package zoo
 
 import (
 	"context"
-	"math"
 
 	"github.com/gokeras/gokeras/datasets"
 	"github.com/gokeras/gokeras/layers"
@@ -66,21 +65,13 @@ func TrainCSV(ctx context.Context, path, target string, task CSVTask, hidden []i
 		optimizer: adamCosine,
 	}
 	if task == Classification {
-		classes := len(data.Classes())
-		if classes == 0 {
-			for _, v := range data.Y.Data().([]float64) {
-				if v != math.Trunc(v) || v < 0 {
-					return nil, errors.Errorf("zoo: csv: target value %g is not a class id (use -task regression?)", v)
-				}
-				classes = max(classes, int(v)+1)
-			}
+		classes, err := data.NumClasses()
+		if err != nil {
+			return nil, errors.Wrap(err, "zoo: csv")
 		}
-		if classes < 2 {
-			return nil, errors.Errorf("zoo: csv: the target has %d class; classification needs 2 or more", classes)
-		}
-		sp.model, sp.loss, sp.metrics = classifier(features, hidden, classes), "sparse_categorical_crossentropy", []string{"accuracy"}
+		sp.model, sp.loss, sp.metrics = sequential(classifier(features, hidden, classes)), "sparse_categorical_crossentropy", []string{"accuracy"}
 	} else {
-		sp.model = regressor(features, hidden)
+		sp.model = sequential(regressor(features, hidden))
 		sp.loss, sp.metrics = "mse", []string{"mae"}
 	}
 	return newRecipe("csv", "MLP on "+path, "", csvDefaults(), sp).Run(ctx, s)

@@ -14,13 +14,16 @@ func ExampleRecipes() {
 	// Output:
 	// dense
 	// digits
+	// inception
 	// iris
 	// lenet
 	// linear
 	// logistic
 	// mlp
 	// mnist
+	// multitask-digits
 	// resnet-fashion
+	// siamese-digits
 	// vgg-digits
 }
 
@@ -28,7 +31,7 @@ func ExampleFind() {
 	_, err := zoo.Find("resnet")
 	fmt.Println(err)
 	// Output:
-	// zoo: unknown recipe "resnet" (valid: dense, digits, iris, lenet, linear, logistic, mlp, mnist, resnet-fashion, vgg-digits)
+	// zoo: unknown recipe "resnet" (valid: dense, digits, inception, iris, lenet, linear, logistic, mlp, mnist, multitask-digits, resnet-fashion, siamese-digits, vgg-digits)
 }
 
 func ExampleFind_run() {

@@ -18,9 +18,9 @@ func linearRecipe() Recipe {
 		Settings{Epochs: 200, BatchSize: 100, LR: 0.05, Seed: 42},
 		spec{
 			data: func(seed int64) (datasets.Dataset, error) { return datasets.Linear(linearN, seed) },
-			model: func() *layers.Sequential {
+			model: sequential(func() *layers.Sequential {
 				return layers.NewSequential(layers.Input(1), layers.Dense(1))
-			},
+			}),
 			loss:      "mse",
 			metrics:   []string{"mae"},
 			optimizer: adamConstant,
@@ -29,7 +29,7 @@ func linearRecipe() Recipe {
 }
 
 // linearExtra reports the trained weight and bias next to the least-squares ones.
-func linearExtra(model *layers.Sequential, train datasets.Dataset) (map[string]float64, error) {
+func linearExtra(model layers.Model, train datasets.Multi) (map[string]float64, error) {
 	ls := model.Layers()
 	dense, ok := ls[len(ls)-1].(*layers.DenseLayer)
 	if !ok || dense.Kernel() == nil || dense.Bias() == nil {
@@ -39,7 +39,11 @@ func linearExtra(model *layers.Sequential, train datasets.Dataset) (map[string]f
 	if len(w) != 1 || len(b) != 1 {
 		return nil, errors.Errorf("linear: want one weight and one bias, got %d and %d", len(w), len(b))
 	}
-	x, y, err := columns(train)
+	ds, err := datasets.AsDataset(train)
+	if err != nil {
+		return nil, errors.Wrap(err, "linear: training data")
+	}
+	x, y, err := columns(ds)
 	if err != nil {
 		return nil, errors.Wrap(err, "linear: training data")
 	}

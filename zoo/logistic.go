@@ -16,9 +16,9 @@ func logisticRecipe() Recipe {
 		Settings{Epochs: 50, BatchSize: 32, LR: 0.05, Seed: 42},
 		spec{
 			data: func(seed int64) (datasets.Dataset, error) { return datasets.Logistic(logisticN, seed) },
-			model: func() *layers.Sequential {
+			model: sequential(func() *layers.Sequential {
 				return layers.NewSequential(layers.Input(2), layers.Dense(1, layers.WithActivation("sigmoid")))
-			},
+			}),
 			loss:      "binary_crossentropy",
 			metrics:   []string{"accuracy"},
 			optimizer: adamCosine,

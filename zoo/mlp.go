@@ -22,14 +22,14 @@ func mlpRecipe() Recipe {
 		Settings{Epochs: 100, BatchSize: 32, LR: 0.01, Seed: 42},
 		spec{
 			data: func(seed int64) (datasets.Dataset, error) { return datasets.Spirals(mlpN, mlpNoise, seed) },
-			model: func() *layers.Sequential {
+			model: sequential(func() *layers.Sequential {
 				return layers.NewSequential(
 					layers.Input(2),
 					layers.Dense(64, layers.WithActivation("relu")),
 					layers.Dense(64, layers.WithActivation("relu")),
 					layers.Dense(1, layers.WithActivation("sigmoid")),
 				)
-			},
+			}),
 			loss:      "binary_crossentropy",
 			metrics:   []string{"accuracy"},
 			optimizer: adamCosine,

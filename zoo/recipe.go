@@ -30,13 +30,16 @@ func Recipes() []Recipe {
 	rs := []Recipe{
 		denseRecipe(),
 		digitsRecipe(),
+		inceptionRecipe(),
 		irisRecipe(),
 		lenetRecipe(),
 		linearRecipe(),
 		logisticRecipe(),
 		mlpRecipe(),
 		mnistRecipe(),
+		multitaskRecipe(),
 		resnetFashionRecipe(),
+		siameseRecipe(),
 		vggDigitsRecipe(),
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i].Name < rs[j].Name })

@@ -16,7 +16,10 @@ type Result struct {
 	Seconds float64
 	// Train holds the loss and metrics of the trained model on the training split,
 	// evaluated after training in inference mode (not the running average of the
-	// last epoch): "loss" and each metric by its Keras name.
+	// last epoch), under Keras' names: "loss" and each metric ("accuracy") for a
+	// model of one output; for a model of several outputs "loss" (the weighted
+	// sum), then "<output>_loss" and "<output>_<metric>" for each output
+	// ("digit_loss", "digit_accuracy").
 	Train map[string]float64
 	// Test holds the same for the held-out test split.
 	Test map[string]float64
@@ -32,6 +35,10 @@ type Result struct {
 	// that trainers.Load resumes training. Its compiled programs are released
 	// (they are compiled again if it is used).
 	Trainer *trainers.Trainer
-	// TestData is the held-out split the Test metrics were computed on.
+	// TestData is the held-out split the Test metrics were computed on, as a
+	// Dataset when it has one input and one target; nil otherwise (see TestMulti).
 	TestData datasets.Dataset
+	// TestMulti is the same held-out split as a Multi, for every recipe: named
+	// inputs and targets for a model of several inputs or outputs.
+	TestMulti datasets.Multi
 }

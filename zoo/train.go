@@ -2,6 +2,7 @@ package zoo
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"github.com/gokeras/gokeras/datasets"
@@ -24,16 +25,34 @@ type spec struct {
 	// split, when set, replaces data and the random split: it returns the train
 	// and test parts (a real data set's own split, preprocessed).
 	split func(seed int64) (train, test datasets.Dataset, err error)
-	// model returns a fresh, unbuilt model.
-	model func() *layers.Sequential
-	// loss and metrics are Keras names.
-	loss    string
-	metrics []string
+	// multi, when set, replaces data and split: it returns train and test parts
+	// of several (named) inputs or targets, for a model of several inputs or
+	// outputs. Named tensors feed the model's inputs and outputs of those names.
+	multi func(seed int64) (train, test datasets.Multi, err error)
+	// model returns a fresh, unbuilt model: a *layers.Sequential (see
+	// sequential) or a *layers.Functional.
+	model func() (layers.Model, error)
+	// loss is the Keras name of the loss of every output that losses does not
+	// name; losses maps output names to their own loss.
+	loss   string
+	losses map[string]string
+	// lossWeights weighs the outputs' losses in the total loss (1 for an output
+	// it does not name).
+	lossWeights map[string]float64
+	// metrics are the Keras names of the metrics of every output; outMetrics adds
+	// metrics to the outputs it names.
+	metrics    []string
+	outMetrics map[string][]string
 	// optimizer returns the optimizer for peak learning rate lr and a run of
 	// steps optimizer steps in all.
 	optimizer func(lr float64, steps int) trainers.Optimizer
 	// extra, when set, computes Result.Extra after training.
-	extra func(model *layers.Sequential, train datasets.Dataset) (map[string]float64, error)
+	extra func(model layers.Model, train datasets.Multi) (map[string]float64, error)
+}
+
+// sequential adapts a builder of a Sequential model to spec.model.
+func sequential(build func() *layers.Sequential) func() (layers.Model, error) {
+	return func() (layers.Model, error) { return build(), nil }
 }
 
 // newRecipe returns a Recipe whose Run fills the settings from defaults and runs sp.
@@ -58,6 +77,25 @@ func newRecipe(name, description, expected string, defaults Settings, sp spec) R
 	}
 }
 
+// trainerOptions returns the trainer's loss, weight and metric options of sp.
+func (sp spec) trainerOptions() []trainers.Option {
+	var opts []trainers.Option
+	if sp.loss != "" {
+		opts = append(opts, trainers.WithLoss(sp.loss))
+	}
+	if len(sp.losses) > 0 {
+		opts = append(opts, trainers.WithLossMap(sp.losses))
+	}
+	if len(sp.lossWeights) > 0 {
+		opts = append(opts, trainers.WithLossWeights(sp.lossWeights))
+	}
+	opts = append(opts, trainers.WithMetrics(sp.metrics...))
+	for _, out := range sortedKeys(sp.outMetrics) {
+		opts = append(opts, trainers.WithOutputMetrics(out, sp.outMetrics[out]...))
+	}
+	return opts
+}
+
 // run builds the data and the model, trains on the training split and evaluates on
 // both splits.
 func (sp spec) run(ctx context.Context, s Settings) (*Result, error) {
@@ -68,14 +106,14 @@ func (sp spec) run(ctx context.Context, s Settings) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	model := sp.model()
-	steps := s.Epochs * ((train.Len() + s.BatchSize - 1) / s.BatchSize)
-	opts := []trainers.Option{
-		trainers.WithLoss(sp.loss),
-		trainers.WithMetrics(sp.metrics...),
-		trainers.WithOptimizer(sp.optimizer(s.LR, steps)),
-		trainers.WithSeed(s.Seed),
+	model, err := sp.model()
+	if err != nil {
+		return nil, errors.Wrap(err, "make the model")
 	}
+	steps := s.Epochs * ((train.Len()-1)/s.BatchSize + 1)
+	opts := append(sp.trainerOptions(),
+		trainers.WithOptimizer(sp.optimizer(s.LR, steps)),
+		trainers.WithSeed(s.Seed))
 	if s.Out != nil {
 		opts = append(opts, trainers.WithOutput(s.Out))
 	}
@@ -85,18 +123,23 @@ func (sp spec) run(ctx context.Context, s Settings) (*Result, error) {
 	}
 	defer tr.Close()
 	start := time.Now()
-	hist, err := tr.FitDataset(ctx, train,
+	hist, err := tr.FitMulti(ctx, train,
 		trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize), trainers.Verbose(s.Verbose))
 	if err != nil {
 		return nil, errors.Wrap(err, "fit")
 	}
 	res := &Result{
-		Epochs:   len(hist.Epoch),
-		Seconds:  time.Since(start).Seconds(),
-		Summary:  model.Summary(),
-		History:  hist,
-		Trainer:  tr,
-		TestData: test,
+		Epochs:    len(hist.Epoch),
+		Seconds:   time.Since(start).Seconds(),
+		Summary:   model.Summary(),
+		History:   hist,
+		Trainer:   tr,
+		TestMulti: test,
+	}
+	if len(test.Inputs()) == 1 && len(test.Targets()) == 1 {
+		if res.TestData, err = datasets.AsDataset(test); err != nil {
+			return nil, errors.Wrap(err, "test split")
+		}
 	}
 	if res.Train, err = evaluate(ctx, tr, train); err != nil {
 		return nil, errors.Wrap(err, "evaluate on the training split")
@@ -113,8 +156,8 @@ func (sp spec) run(ctx context.Context, s Settings) (*Result, error) {
 }
 
 // evaluate returns the trainer's loss and metrics on ds as a plain map.
-func evaluate(ctx context.Context, tr *trainers.Trainer, ds datasets.Dataset) (map[string]float64, error) {
-	logs, err := tr.EvaluateDataset(ctx, ds, trainers.BatchSize(evalBatch))
+func evaluate(ctx context.Context, tr *trainers.Trainer, ds datasets.Multi) (map[string]float64, error) {
+	logs, err := tr.EvaluateMulti(ctx, ds, trainers.BatchSize(evalBatch))
 	if err != nil {
 		return nil, err
 	}
@@ -126,15 +169,35 @@ func evaluate(ctx context.Context, tr *trainers.Trainer, ds datasets.Dataset) (m
 }
 
 // trainTest returns the recipe's train and test parts.
-func (sp spec) trainTest(seed int64) (train, test datasets.Dataset, err error) {
+func (sp spec) trainTest(seed int64) (train, test datasets.Multi, err error) {
+	if sp.multi != nil {
+		train, test, err = sp.multi(seed)
+		return train, test, errors.Wrap(err, "make the data")
+	}
+	var trainDS, testDS datasets.Dataset
 	if sp.split != nil {
-		train, test, err = sp.split(seed)
-		return train, test, errors.Wrap(err, "load the data")
+		if trainDS, testDS, err = sp.split(seed); err != nil {
+			return nil, nil, errors.Wrap(err, "load the data")
+		}
+	} else {
+		all, err := sp.data(seed)
+		if err != nil {
+			return nil, nil, errors.Wrap(err, "make the data")
+		}
+		if trainDS, testDS, err = datasets.TrainTestSplit(all, testFraction, seed); err != nil {
+			return nil, nil, errors.Wrap(err, "split the data")
+		}
 	}
-	all, err := sp.data(seed)
-	if err != nil {
-		return nil, nil, errors.Wrap(err, "make the data")
+	return datasets.AsMulti(trainDS), datasets.AsMulti(testDS), nil
+}
+
+// sortedKeys returns the keys of m in sorted order, so that options built from a
+// map come in the same order on every run.
+func sortedKeys(m map[string][]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	train, test, err = datasets.TrainTestSplit(all, testFraction, seed)
-	return train, test, errors.Wrap(err, "split the data")
+	sort.Strings(keys)
+	return keys
 }

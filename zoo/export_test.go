@@ -1,0 +1,4 @@
+package zoo
+
+// InceptionRecipeRows is inceptionRecipeRows for the tests of package zoo_test.
+var InceptionRecipeRows = inceptionRecipeRows
