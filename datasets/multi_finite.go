@@ -1,6 +1,10 @@
 package datasets
 
-import "github.com/pkg/errors"
+import (
+	"math"
+
+	"github.com/pkg/errors"
+)
 
 // CheckFiniteMulti scans every float tensor of m (Spec.DType Float32 or
 // Float64; integer tensors cannot hold NaN or Inf), the inputs in order and
@@ -10,8 +14,8 @@ import "github.com/pkg/errors"
 // `target 0` when unnamed), the example index and the flat position of the
 // value inside that example (row-major over its Shape). Only the tensor
 // being checked is gathered when m implements TensorGatherer (every Multi of
-// this package does). A nil or empty m and errors from gathering are
-// returned as errors. It returns nil when all values are finite.
+// this package does), and a *Tensors is read in place, without a copy. A nil
+// or empty m and errors from gathering are returned as errors. It returns nil when all values are finite.
 func CheckFiniteMulti(m Multi) error {
 	if m == nil {
 		return errors.New("datasets.CheckFiniteMulti: nil data set")
@@ -40,6 +44,19 @@ func CheckFiniteMulti(m Multi) error {
 // of m, of spec s.
 func checkFiniteTensor(m Multi, target bool, k int, s Spec) error {
 	label := tensorLabel(kindName(target), k, s.Name)
+	if t, ok := m.(*Tensors); ok { // read the storage in place, no copy
+		parts := t.inputs
+		if target {
+			parts = t.targets
+		}
+		p := parts[k]
+		switch {
+		case p.col.f32 != nil:
+			return firstNonFiniteOf(label, p.col.f32, p.size)
+		case p.col.f64 != nil:
+			return firstNonFiniteOf(label, p.col.f64, p.size)
+		}
+	}
 	var bad error
 	err := scanMulti(m, target, k, func(start, per int, vals []float64) bool {
 		bad = firstNonFinite(label, vals, per, start)
@@ -49,4 +66,14 @@ func checkFiniteTensor(m Multi, target bool, k int, s Spec) error {
 		return err
 	}
 	return bad
+}
+
+// firstNonFiniteOf is firstNonFinite over float32 or float64 storage read in place.
+func firstNonFiniteOf[T float32 | float64](name string, vals []T, per int) error {
+	for i, v := range vals {
+		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+			return errors.Errorf("%s of example %d has %v at flat position %d", name, i/per, f, i%per)
+		}
+	}
+	return nil
 }
