@@ -1,7 +1,6 @@
 package trainers
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/gokeras/gokeras/graph"
@@ -188,14 +187,5 @@ func (t *Trainer) InputNames() []string {
 	for i, s := range ins {
 		out[i] = s.Name
 	}
-	return out
-}
-
-func sortedNames(m map[string]float64) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
