@@ -9,10 +9,9 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// runBuild builds an expression over inputs (bound as values, the first one's
-// first axis is the batch) in mode m and returns its value after one run, as
-// float64s, and the output shape.
-func runBuild(t *testing.T, m Mode, build BuildFunc, inputs ...*tensor.Dense) ([]float64, tensor.Shape) {
+// bindInputs binds inputs (the first one's first axis is the batch and its dtype the
+// graph's) to a new graph in mode m, as nodes in0, in1, ...
+func bindInputs(t *testing.T, m Mode, inputs []*tensor.Dense) (*Graph, []*G.Node) {
 	t.Helper()
 	g, err := New(m, inputs[0].Dtype(), inputs[0].Shape()[0])
 	if err != nil {
@@ -24,6 +23,15 @@ func runBuild(t *testing.T, m Mode, build BuildFunc, inputs ...*tensor.Dense) ([
 			t.Fatal(err)
 		}
 	}
+	return g, nodes
+}
+
+// runBuild builds an expression over inputs (bound as values, the first one's
+// first axis is the batch) in mode m and returns its value after one run, as
+// float64s, and the output shape.
+func runBuild(t *testing.T, m Mode, build BuildFunc, inputs ...*tensor.Dense) ([]float64, tensor.Shape) {
+	t.Helper()
+	g, nodes := bindInputs(t, m, inputs)
 	out, err := build(g, nodes)
 	if err != nil {
 		t.Fatalf("build: %v", err)

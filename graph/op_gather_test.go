@@ -16,16 +16,7 @@ import (
 // Executor. It returns the executor, the output node and the gradient nodes.
 func execBuild(t *testing.T, build BuildFunc, upstream *tensor.Dense, wrt []int, inputs ...*tensor.Dense) (*Executor, *G.Node, []*G.Node) {
 	t.Helper()
-	g, err := New(Train, inputs[0].Dtype(), inputs[0].Shape()[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	nodes := make([]*G.Node, len(inputs))
-	for i, in := range inputs {
-		if nodes[i], err = g.bind(fmt.Sprintf("in%d", i), in); err != nil {
-			t.Fatal(err)
-		}
-	}
+	g, nodes := bindInputs(t, Train, inputs)
 	out, err := build(g, nodes)
 	if err != nil {
 		t.Fatalf("build: %v", err)
