@@ -14,6 +14,7 @@ type column struct {
 	i32  []int32
 	i64  []int64
 	ints []int
+	strs []string
 }
 
 // number is the set of element types a column holds.
@@ -22,8 +23,14 @@ type number interface {
 }
 
 // isMultiDtype reports whether dt is a storage dtype of Tensors: Float32,
-// Float64, Int32, Int64 or Int.
+// Float64, Int32, Int64, Int or String.
 func isMultiDtype(dt tensor.Dtype) bool {
+	return isNumericDtype(dt) || dt == tensor.String
+}
+
+// isNumericDtype reports whether dt is Float32, Float64, Int32, Int64 or
+// Int: the dtypes a number can be gathered into.
+func isNumericDtype(dt tensor.Dtype) bool {
 	return isFloat(dt) || isIntDtype(dt)
 }
 
@@ -46,8 +53,10 @@ func denseColumn(d *tensor.Dense) column {
 		c.i32 = d.Int32s()[:size]
 	case tensor.Int64:
 		c.i64 = d.Int64s()[:size]
-	default:
+	case tensor.Int:
 		c.ints = d.Ints()[:size]
+	case tensor.String:
+		c.strs = d.Strings()[:size]
 	}
 	return c
 }
@@ -63,20 +72,27 @@ func floatsColumn(f floats) column {
 // destDtypes describes the destination dtypes a source of dtype src may be
 // gathered into, for error messages.
 func destDtypes(src tensor.Dtype) string {
-	if isFloat(src) {
+	switch {
+	case isFloat(src):
 		return "float32 or float64"
+	case src == tensor.String:
+		return "string"
 	}
 	return "int32, int64, int, float32 or float64"
 }
 
 // canConvert reports whether values of dtype src may be gathered into a
 // destination of dtype dst: a float source into Float32 or Float64, an
-// integer source into any dtype of isMultiDtype.
+// integer source into any dtype of isNumericDtype, a String source into
+// String only.
 func canConvert(src, dst tensor.Dtype) bool {
-	if isFloat(src) {
+	switch {
+	case isFloat(src):
 		return isFloat(dst)
+	case src == tensor.String:
+		return dst == tensor.String
 	}
-	return isIntDtype(src) && isMultiDtype(dst)
+	return isIntDtype(src) && isNumericDtype(dst)
 }
 
 // destColumn checks that d, the destination for the tensor labelled label
@@ -105,10 +121,16 @@ func destColumn(label string, d *tensor.Dense, src tensor.Dtype, want int) (colu
 
 // gatherColumn copies the examples idx of src, per values each, into
 // consecutive examples of dst, converting to dst's dtype. The caller has
-// checked the dtypes (canConvert), the indices and the sizes. An integer
-// value that does not fit an integer destination (int64 into int32) is an
-// error naming label, the example, the flat position and the value.
+// checked the indices and the sizes. An integer value that does not fit an
+// integer destination (int64 into int32) is an error naming label, the
+// example, the flat position and the value; so is a pair of dtypes that
+// canConvert refuses (a String source and a numeric destination, or the
+// reverse).
 func gatherColumn(label string, dst, src column, idx []int, per int) error {
+	if !canConvert(src.dt, dst.dt) {
+		return errors.Errorf("destination for %s has dtype %v, want %s for a %v source",
+			label, dst.dt, destDtypes(src.dt), src.dt)
+	}
 	switch dst.dt {
 	case tensor.Float32:
 		return gatherTo(label, dst.f32, src, idx, per, false)
@@ -118,9 +140,15 @@ func gatherColumn(label string, dst, src column, idx []int, per int) error {
 		return gatherTo(label, dst.i32, src, idx, per, true)
 	case tensor.Int64:
 		return gatherTo(label, dst.i64, src, idx, per, true)
-	default:
+	case tensor.Int:
 		return gatherTo(label, dst.ints, src, idx, per, true)
+	case tensor.String:
+		for k, i := range idx {
+			copy(dst.strs[k*per:(k+1)*per], src.strs[i*per:(i+1)*per])
+		}
+		return nil
 	}
+	return errors.Errorf("destination for %s has dtype %v, which a data set cannot gather into", label, dst.dt)
 }
 
 // gatherTo dispatches gatherColumn on the source dtype. intDst is set when
@@ -135,9 +163,10 @@ func gatherTo[D number](label string, dst []D, src column, idx []int, per int, i
 		return gatherRows(label, dst, src.i32, idx, per, intDst)
 	case tensor.Int64:
 		return gatherRows(label, dst, src.i64, idx, per, intDst)
-	default:
+	case tensor.Int:
 		return gatherRows(label, dst, src.ints, idx, per, intDst)
 	}
+	return errors.Errorf("%s has dtype %v, which cannot be gathered into numbers", label, src.dt)
 }
 
 // gatherRows copies example idx[k] of src (per values) to example k of dst.

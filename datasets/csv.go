@@ -8,16 +8,28 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// CSVData is a CSV file read into float64 tensors by ReadCSV or ReadCSVFrom.
+// CSVData is a CSV file read into float64 tensors by ReadCSV or ReadCSVFrom
+// (and string tensors, with CSVRawStrings).
 type CSVData struct {
 	// X holds the features, of shape (rows, len(FeatureNames)), float64.
+	// With CSVRawStrings it holds the numeric features only, and is nil when
+	// every feature holds strings.
 	X *tensor.Dense
 	// Y holds the target, of shape (rows, 1), float64: the number, or the
 	// class code (see Classes) for a string target. Nil with CSVNoTarget.
 	Y *tensor.Dense
 	// FeatureNames names the columns of X, after one-hot expansion: a
 	// one-hot column "color" gives "color=red", "color=green", ...
+	// (nil when X is nil).
 	FeatureNames []string
+	// Strings holds, with CSVRawStrings, each string feature column as a
+	// tensor.String tensor of shape (rows, 1) ([]string backing; a missing
+	// value is ""), in the order of the features; nil without the option or
+	// when no feature holds strings.
+	Strings []*tensor.Dense
+	// StringNames names the tensors of Strings (their column names), in the
+	// same order; nil when Strings is.
+	StringNames []string
 	// TargetName is the name of the target column ("" with CSVNoTarget).
 	TargetName string
 	// Vocabulary holds the categories of every string column read (or a copy
@@ -28,8 +40,13 @@ type CSVData struct {
 
 // Dataset returns the data as an in-memory Dataset (NewTensor on X and Y,
 // sharing their storage): XShape [len(FeatureNames)], YShape [1]. It is an
-// error when there is no target (CSVNoTarget).
+// error when there is no target (CSVNoTarget) or no numeric feature (every
+// feature read as Strings with CSVRawStrings); the Strings are not part of
+// the Dataset (pass them to NewNamedTensors with X and Y instead).
 func (d *CSVData) Dataset() (*Tensor, error) {
+	if d != nil && d.X == nil && len(d.Strings) > 0 {
+		return nil, errors.New("datasets.CSVData.Dataset: no numeric features (every feature is in Strings: use NewNamedTensors)")
+	}
 	if d == nil || d.X == nil {
 		return nil, errors.New("datasets.CSVData.Dataset: no data")
 	}
@@ -80,7 +97,9 @@ func ReadCSV(path string, opts ...CSVOption) (*CSVData, error) {
 // Len method such as *strings.Reader) the buffers are sized once from the
 // first rows; otherwise they grow in 2 MB chunks, joined at the end (twice
 // the numeric size for that moment). One-hot columns take one float64 per
-// category per row.
+// category per row; with CSVRawStrings a string column takes a float64 per
+// row while reading, then a string header (16 bytes) per row and each
+// distinct value once.
 // Fields are trimmed of surrounding spaces; a UTF-8 byte order mark is
 // skipped; blank lines are ignored. Every row must have as many fields as the
 // first. A record (a row, with the line breaks of its quoted fields) longer
@@ -93,8 +112,9 @@ func ReadCSV(path string, opts ...CSVOption) (*CSVData, error) {
 // number (strconv.ParseFloat: "1e3" and "0x1p4" do, "Inf" and "1e999" do
 // not), and is then expected to hold such numbers only; otherwise
 // it holds strings (categories), coded 0, 1, ... in order of first appearance
-// or one-hot encoded (CSVOneHot). Missing values (empty, "NA", "NaN", "?")
-// are errors unless CSVFillMissing is given. Errors name the file, the line,
+// or one-hot encoded (CSVOneHot), or kept as text (CSVRawStrings). Missing
+// values (empty, "NA", "NaN", "?") are errors unless CSVFillMissing is given
+// (or, for string features, CSVRawStrings). Errors name the file, the line,
 // the column and the offending value: a value that is not a number in a
 // numeric column, a ragged row, a missing value, an unknown category (with
 // CSVVocabulary), an unknown column in an option, an empty file, a file

@@ -46,6 +46,9 @@ type csvColumn struct {
 	missing   int            // missing values filled in
 	first     string         // first value of a numeric column
 	firstLine int
+	raw       bool   // a feature read with CSVRawStrings: kept as text if it holds strings
+	missText  string // the first missing value of a raw column of unknown kind
+	missLine  int    // and its line
 }
 
 // desc names the column in error messages.
@@ -402,13 +405,19 @@ func (l *csvLoader) setup(first []string, header bool) error {
 		}
 	}
 
+	if err := l.checkRaw(feats, oneHot); err != nil {
+		return err
+	}
+
 	newColumn := func(j int, isTarget bool) (*csvColumn, error) {
-		c := &csvColumn{index: j, name: l.names[j], target: isTarget}
+		c := &csvColumn{index: j, name: l.names[j], target: isTarget, raw: l.cfg.rawStrings && !isTarget}
 		switch {
 		case vocab != nil:
 			cats, ok := vocab.Columns[c.name]
 			if !ok {
-				c.kind = csvNumeric
+				if !c.raw { // a raw feature's kind comes from the data
+					c.kind = csvNumeric
+				}
 				break
 			}
 			c.kind, c.fixed, c.oneHot, c.cats = csvString, true, vocab.OneHot[c.name], cats

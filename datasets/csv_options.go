@@ -8,11 +8,11 @@ import (
 
 // CSVOption configures ReadCSV and ReadCSVFrom. The options are CSVHeader,
 // CSVColumns, CSVTarget, CSVTargetIndex, CSVNoTarget, CSVFeatures, CSVComma,
-// CSVOneHot, CSVFillMissing, CSVVocabulary and CSVMaxRecordBytes; without
-// any, the first row is a header when it looks like one, the comma separates
-// fields, the last column is the target, every other column is a feature,
-// string features become integer codes, a missing value is an error and a
-// record may take MaxCSVRecordBytes (1 MiB).
+// CSVOneHot, CSVFillMissing, CSVVocabulary, CSVRawStrings and
+// CSVMaxRecordBytes; without any, the first row is a header when it looks
+// like one, the comma separates fields, the last column is the target, every
+// other column is a feature, string features become integer codes, a
+// missing value is an error and a record may take MaxCSVRecordBytes (1 MiB).
 type CSVOption interface{ applyCSV(*csvConfig) }
 
 type csvOptionFunc func(*csvConfig)
@@ -54,13 +54,15 @@ type csvConfig struct {
 	oneHotSet   bool
 	fillMissing bool
 	vocab       *Vocabulary
+	rawStrings  bool
 	maxRecord   int64
 	err         error
 }
 
 // newCSVConfig returns the defaults (header detection, comma ',', target the
 // last column, features all other columns, no one-hot, no filling, no
-// vocabulary, records up to MaxCSVRecordBytes) with opts applied in order.
+// vocabulary, string features coded, records up to MaxCSVRecordBytes) with
+// opts applied in order.
 // Nil options are skipped.
 func newCSVConfig(opts []CSVOption) *csvConfig {
 	c := &csvConfig{
@@ -192,7 +194,9 @@ func CSVOneHot(cols ...string) CSVOption {
 // category (the first one seen on ties), both over the rows read. Missing
 // values are empty fields and "NA", "NaN" (any case) and "?", surrounding
 // spaces ignored. Default: off, a missing value is an error. A missing target
-// is always an error, as is a feature column with no value at all.
+// is always an error, as is a feature column with no value at all. With
+// CSVRawStrings a missing value of a string feature becomes "" whether or
+// not CSVFillMissing is given.
 func CSVFillMissing() CSVOption {
 	return csvOptionFunc(func(c *csvConfig) {
 		c.fillMissing = true
@@ -209,5 +213,33 @@ func CSVFillMissing() CSVOption {
 func CSVVocabulary(v *Vocabulary) CSVOption {
 	return csvOptionFunc(func(c *csvConfig) {
 		c.vocab = v
+	})
+}
+
+// CSVRawStrings keeps the string feature columns as raw text, for a model
+// that maps strings to ids itself (a StringLookup layer), instead of coding
+// them as integers or one-hot features. Default: off.
+//
+// With it, CSVData.X holds the numeric features only (FeatureNames names
+// them, in the order of the features: file order unless CSVFeatures gives
+// another), or is nil when every feature holds strings; CSVData.Strings
+// holds each string feature as a (rows, 1) tensor.String tensor, in the same
+// order, and CSVData.StringNames their column names. A column holds strings
+// when its first non-missing value is not a finite number (as without the
+// option); a missing value (empty, "NA", "NaN" in any case, "?") of a string
+// feature becomes "" whether or not CSVFillMissing is given, while a numeric
+// feature keeps the usual rules. A feature whose every value is missing is
+// an error. Equal strings share their memory: a string column takes 16
+// bytes per row plus each distinct value once.
+//
+// The target is read as without the option (a string target becomes class
+// codes, see CSVData.Classes), and CSVData.Vocabulary lists only the string
+// target, so that CSVVocabulary with it codes the target of other files the
+// same way. Combined with CSVOneHot naming a column, or with a CSVVocabulary
+// that lists a feature column, it is an error naming the column: those
+// options encode string features, which this one keeps as text.
+func CSVRawStrings() CSVOption {
+	return csvOptionFunc(func(c *csvConfig) {
+		c.rawStrings = true
 	})
 }

@@ -89,6 +89,9 @@ func (l *csvLoader) value(c *csvColumn, s string, lineOf func(int) int) (float64
 	case csvUnknown:
 		if v, ok := csvNumber(t); ok {
 			c.kind, c.first, c.firstLine = csvNumeric, strings.Clone(t), lineOf(c.index)
+			if c.missing > 0 && !l.cfg.fillMissing { // a raw column's earlier missing value
+				return 0, l.missingError(c, c.missLine, c.missText)
+			}
 			return v, nil
 		}
 		c.kind, c.codes = csvString, make(map[string]int)
@@ -109,25 +112,41 @@ func (l *csvLoader) value(c *csvColumn, s string, lineOf func(int) int) (float64
 
 // why says what made column c numeric.
 func (l *csvLoader) why(c *csvColumn) string {
-	if c.fixed || l.cfg.vocab != nil {
+	if c.fixed || (l.cfg.vocab != nil && !c.raw) {
 		return "it is not a string column of the vocabulary"
 	}
 	return fmt.Sprintf("its first value, on line %d, is %q", c.firstLine, c.first)
 }
 
 // missing handles a missing value t of column c: an error for the target
-// or without CSVFillMissing, otherwise NaN, filled in by finish.
+// or without CSVFillMissing, otherwise NaN, filled in by finish. With
+// CSVRawStrings, a feature that holds strings (or may, its kind unknown yet)
+// takes NaN, which becomes "" (or the numeric column's error or fill, once
+// its first value shows it numeric).
 func (l *csvLoader) missing(c *csvColumn, t string, lineOf func(int) int) (float64, error) {
 	if c.target {
 		return 0, errors.Errorf("%s:%d: %s: missing value %q (a missing target is always an error)",
 			l.name, lineOf(c.index), c.desc(), t)
 	}
+	if c.raw && c.kind != csvNumeric {
+		if c.kind == csvUnknown && c.missing == 0 {
+			c.missText, c.missLine = strings.Clone(t), lineOf(c.index)
+		}
+		c.missing++
+		return math.NaN(), nil
+	}
 	if !l.cfg.fillMissing {
-		return 0, errors.Errorf("%s:%d: %s: missing value %q (CSVFillMissing fills it with the column's mean or most frequent category)",
-			l.name, lineOf(c.index), c.desc(), t)
+		return 0, l.missingError(c, lineOf(c.index), t)
 	}
 	c.missing++
 	return math.NaN(), nil
+}
+
+// missingError is the error for the missing value t on line line of
+// feature c without CSVFillMissing.
+func (l *csvLoader) missingError(c *csvColumn, line int, t string) error {
+	return errors.Errorf("%s:%d: %s: missing value %q (CSVFillMissing fills it with the column's mean or most frequent category)",
+		l.name, line, c.desc(), t)
 }
 
 // finish fills missing values, expands one-hot columns and builds the
@@ -142,6 +161,9 @@ func (l *csvLoader) finish() (*CSVData, error) {
 		if c.missing == l.rows {
 			return nil, errors.Errorf("%s: %s has no values: all %d are missing", l.name, c.desc(), l.rows)
 		}
+		if c.raw && c.kind == csvString {
+			continue // missing strings become ""
+		}
 		fill, err := l.fillValue(c, k)
 		if err != nil {
 			return nil, err
@@ -153,9 +175,13 @@ func (l *csvLoader) finish() (*CSVData, error) {
 		}
 	}
 
-	width, oneHot := 0, false
+	width, oneHot, raw := 0, false, false
 	var names []string
 	for _, c := range l.feats {
+		if c.raw && c.kind == csvString {
+			raw = true
+			continue
+		}
 		if !c.oneHot {
 			width++
 			names = append(names, c.name)
@@ -167,10 +193,15 @@ func (l *csvLoader) finish() (*CSVData, error) {
 			names = append(names, c.name+"="+cat)
 		}
 	}
-	if width == 0 {
+	if width == 0 && !raw {
 		return nil, errors.Errorf("%s: no features: the one-hot columns have no categories", l.name)
 	}
 	x := l.x
+	var strs []*tensor.Dense
+	var strNames []string
+	if raw {
+		x, strs, strNames = l.splitRaw(width)
+	}
 	if oneHot {
 		x = make([]float64, l.rows*width)
 		for i := 0; i < l.rows; i++ {
@@ -193,9 +224,13 @@ func (l *csvLoader) finish() (*CSVData, error) {
 		return nil, errors.Errorf("%s: internal error: %d values for %d rows of %d features", l.name, len(x), l.rows, width)
 	}
 	d := &CSVData{
-		X:            tensor.New(tensor.WithShape(l.rows, width), tensor.WithBacking(x)),
 		FeatureNames: names,
+		Strings:      strs,
+		StringNames:  strNames,
 		Vocabulary:   l.vocabulary(),
+	}
+	if width > 0 {
+		d.X = tensor.New(tensor.WithShape(l.rows, width), tensor.WithBacking(x))
 	}
 	if l.target != nil {
 		if len(l.y) != l.rows {
@@ -253,7 +288,7 @@ func (l *csvLoader) vocabulary() *Vocabulary {
 		cols = append(slices.Clip(cols), l.target)
 	}
 	for _, c := range cols {
-		if c.kind != csvString {
+		if c.kind != csvString || c.raw {
 			continue
 		}
 		v.Columns[c.name] = append([]string{}, c.cats...)

@@ -17,7 +17,8 @@ import (
 // not survive JSON (encoding/json replaces the invalid bytes).
 type Vocabulary struct {
 	// Columns maps each string column (features and a string target) to its
-	// categories in code order.
+	// categories in code order. A read with CSVRawStrings lists only a
+	// string target: its string features are kept as text, not coded.
 	Columns map[string][]string `json:"columns"`
 	// OneHot holds true for the columns that are one-hot encoded; other
 	// string columns are integer codes. A missing entry means false.

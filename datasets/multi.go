@@ -15,8 +15,10 @@ type Spec struct {
 	// Shape is the per-example shape, without the batch (example) axis,
 	// e.g. [1] for one id per example or [28 28 1] for an image.
 	Shape []int
-	// DType is the storage dtype: tensor.Float32, Float64, Int32, Int64 or
-	// Int for the data sets of this package.
+	// DType is the storage dtype: tensor.Float32, Float64, Int32, Int64,
+	// Int or String for the data sets of this package. A String tensor holds
+	// raw text (one string per value) for a model that maps it to ids
+	// itself (a StringLookup layer); it has no numeric values.
 	DType tensor.Dtype
 }
 
@@ -44,10 +46,13 @@ type Multi interface {
 	// total size len(idx)*prod(Shape); its shape is otherwise free. A float
 	// source (Float32, Float64) may be gathered into Float32 or Float64, an
 	// integer source (Int32, Int64, Int) into Int32, Int64, Int, Float32 or
-	// Float64; values are converted. An empty idx, an index out of range,
-	// wrong numbers of destinations, a nil destination, a wrong size or
-	// dtype (a float source into an integer destination) is an error
-	// naming the tensor (`input "user_id"`, or `target 1` when unnamed).
+	// Float64; values are converted. A String source may only be gathered
+	// into a String destination, and a String destination only receives a
+	// String source. An empty idx, an index out of range, wrong numbers of
+	// destinations, a nil destination, a wrong size or dtype (a float source
+	// into an integer destination, a String source into a number one or
+	// the reverse) is an error naming the tensor (`input "user_id"`, or
+	// `target 1` when unnamed).
 	GatherMulti(idx []int, xs, ys []*tensor.Dense) error
 }
 
@@ -67,8 +72,8 @@ type TensorGatherer interface {
 // GatherInputMulti copies the examples at positions idx of input i of m into
 // dst, under the rules of Multi.GatherMulti. It reads only that input when m
 // implements TensorGatherer; otherwise it gathers every tensor of m, into
-// float64 scratch tensors for the others. A nil m or an i out of range is
-// an error.
+// scratch tensors for the others (float64, or string for a String spec). A
+// nil m or an i out of range is an error.
 func GatherInputMulti(m Multi, idx []int, i int, dst *tensor.Dense) error {
 	return errors.Wrap(gatherOne(m, idx, false, i, dst), "datasets.GatherInputMulti")
 }
@@ -109,12 +114,16 @@ func gatherOne(m Multi, idx []int, target bool, k int, dst *tensor.Dense) error 
 	return m.GatherMulti(idx, xs, ys)
 }
 
-// scratchFor returns one Float64 tensor of n examples per spec (Float64
-// receives every source dtype).
+// scratchFor returns one tensor of n examples per spec: String for a String
+// spec, Float64 (which receives every numeric source dtype) otherwise.
 func scratchFor(specs []Spec, n int) []*tensor.Dense {
 	out := make([]*tensor.Dense, len(specs))
 	for i, s := range specs {
-		out[i] = tensor.New(tensor.WithShape(max(n*prod(s.Shape), 1)), tensor.Of(tensor.Float64))
+		dt := tensor.Float64
+		if s.DType == tensor.String {
+			dt = tensor.String
+		}
+		out[i] = tensor.New(tensor.WithShape(max(n*prod(s.Shape), 1)), tensor.Of(dt))
 	}
 	return out
 }

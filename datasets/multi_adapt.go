@@ -143,7 +143,8 @@ type multiDataset struct {
 // m.GatherMulti(idx, [x], [y]) with Float32 or Float64 destinations (integer
 // inputs or targets are converted). A data set made by AsMulti gives back
 // the Dataset it wraps, and an m that already implements Dataset is
-// returned as is. A nil m or other numbers of tensors are errors.
+// returned as is. A nil m, other numbers of tensors and a String input or
+// target (a Dataset holds numbers only) are errors.
 func AsDataset(m Multi) (Dataset, error) {
 	switch d := m.(type) {
 	case nil:
@@ -153,8 +154,18 @@ func AsDataset(m Multi) (Dataset, error) {
 	case Dataset:
 		return d, nil
 	}
-	if in, out := len(m.Inputs()), len(m.Targets()); in != 1 || out != 1 {
-		return nil, errors.Errorf("datasets.AsDataset: the data set has %d inputs and %d targets, want 1 and 1", in, out)
+	ins, outs := m.Inputs(), m.Targets()
+	if len(ins) != 1 || len(outs) != 1 {
+		return nil, errors.Errorf("datasets.AsDataset: the data set has %d inputs and %d targets, want 1 and 1", len(ins), len(outs))
+	}
+	for _, t := range []struct {
+		kind string
+		s    Spec
+	}{{"input", ins[0]}, {"target", outs[0]}} {
+		if t.s.DType == tensor.String {
+			return nil, errors.Errorf("datasets.AsDataset: %s holds strings, and a Dataset holds numbers only (use the Multi as it is)",
+				tensorLabel(t.kind, 0, t.s.Name))
+		}
 	}
 	return &multiDataset{m: m}, nil
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // CheckFiniteMulti scans every float tensor of m (Spec.DType Float32 or
-// Float64; integer tensors cannot hold NaN or Inf), the inputs in order and
+// Float64; integer and String tensors cannot hold NaN or Inf and are
+// skipped), the inputs in order and
 // then the targets, gathering one tensor at a time, scanChunk (1024)
 // examples at a time, into float64, and returns an error for the first NaN
 // or ±Inf it meets. The error names the tensor (`input "features"`, or

@@ -16,8 +16,11 @@ const scanChunk = 1024
 // Only input i is gathered when m implements TensorGatherer (every Multi of
 // this package does). Integer values are converted to float64, exactly up
 // to 2^53 and rounded beyond, so range checks against bounds below 2^53
-// (ids in [0, vocabulary size)) are exact. A nil m or ok, an i out of range,
-// an empty data set and errors from gathering are returned as err.
+// (ids in [0, vocabulary size)) are exact. A String input (Spec.DType
+// tensor.String: raw text, which has no numeric values and so no id range)
+// is skipped: found is false and nothing is gathered. A nil m or ok, an i
+// out of range, an empty data set and errors from gathering are returned as
+// err.
 func ScanInputMulti(m Multi, i int, ok func(v float64) bool) (example int, value float64, found bool, err error) {
 	example, value, found, err = scanFor(m, false, i, ok)
 	return example, value, found, errors.Wrap(err, "datasets.ScanInputMulti")
@@ -25,7 +28,8 @@ func ScanInputMulti(m Multi, i int, ok func(v float64) bool) (example int, value
 
 // ScanTargetMulti is ScanInputMulti for target j of m: it checks the
 // targets (class ids in range, binary targets in [0, 1]) without gathering
-// the inputs when m implements TensorGatherer.
+// the inputs when m implements TensorGatherer. A String target is skipped
+// (found false) as a String input is.
 func ScanTargetMulti(m Multi, j int, ok func(v float64) bool) (example int, value float64, found bool, err error) {
 	example, value, found, err = scanFor(m, true, j, ok)
 	return example, value, found, errors.Wrap(err, "datasets.ScanTargetMulti")
@@ -55,7 +59,8 @@ func scanFor(m Multi, target bool, k int, ok func(v float64) bool) (int, float64
 // scanMulti gathers tensor k of m (an input, or a target when target is
 // set) scanChunk examples at a time into float64 and calls visit with the
 // first example of each chunk, the values per example and the chunk's
-// values, until visit returns true (stop) or the data end. Errors name the
+// values, until visit returns true (stop) or the data end. A String tensor
+// has no numeric values: visit is never called for it. Errors name the
 // tensor.
 func scanMulti(m Multi, target bool, k int, visit func(start, per int, vals []float64) bool) error {
 	if m == nil {
@@ -73,6 +78,9 @@ func scanMulti(m Multi, target bool, k int, visit func(start, per int, vals []fl
 	n, per := m.Len(), prod(s.Shape)
 	if n <= 0 || per <= 0 {
 		return errors.Errorf("%s is empty (%d examples of shape %v)", label, n, s.Shape)
+	}
+	if s.DType == tensor.String {
+		return nil
 	}
 	chunk := min(n, scanChunk)
 	buf := make([]float64, chunk*per)

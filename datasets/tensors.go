@@ -9,7 +9,10 @@ import (
 
 // Tensors is an in-memory Multi backed by *tensor.Dense, one per input and
 // per target, whose first dimension indexes examples. Storage dtypes are
-// Float32, Float64, Int32, Int64 or Int, independently per tensor.
+// Float32, Float64, Int32, Int64, Int or String, independently per tensor.
+// A String tensor (raw text, such as the Strings of a CSVData read with
+// CSVRawStrings, for a StringLookup layer inside the model) is gathered into
+// String destinations only.
 //
 // A Tensors is immutable through its own methods, and GatherMulti is safe
 // for concurrent use; mutating the tensors returned by Input and Target
@@ -30,8 +33,9 @@ type part struct {
 
 // NewTensors returns a Tensors over inputs (at least one) and targets
 // (possibly none). Every tensor must be a non-nil, non-empty *tensor.Dense
-// of rank >= 1 and dtype Float32, Float64, Int32, Int64 or Int, and all
-// must have the same first dimension (the number of examples, at least 1).
+// of rank >= 1 and dtype Float32, Float64, Int32, Int64, Int or String
+// ([]string backing), and all must have the same first dimension (the
+// number of examples, at least 1).
 // The per-example shapes are the remaining dimensions; a rank-1 tensor of
 // shape (n) has per-example shape [1].
 //
@@ -141,7 +145,7 @@ func checkMultiSource(label string, d *tensor.Dense) (*tensor.Dense, []int, erro
 		return nil, nil, errors.Errorf("%s is nil", label)
 	}
 	if !isMultiDtype(d.Dtype()) {
-		return nil, nil, errors.Errorf("%s has dtype %v, want float32, float64, int32, int64 or int", label, d.Dtype())
+		return nil, nil, errors.Errorf("%s has dtype %v, want float32, float64, int32, int64, int or string", label, d.Dtype())
 	}
 	shape := d.Shape()
 	if len(shape) < 1 {
@@ -203,8 +207,10 @@ func (t *Tensors) Target(j int) *tensor.Dense {
 }
 
 // GatherMulti implements Multi: it copies the examples at positions idx of
-// every input and target into xs and ys, converting to their dtypes. Every
-// destination is checked before any is written.
+// every input and target into xs and ys, converting numbers to their
+// dtypes; String tensors are copied into String destinations (the strings
+// are shared, not cloned). Every destination is checked before any is
+// written.
 func (t *Tensors) GatherMulti(idx []int, xs, ys []*tensor.Dense) error {
 	if err := checkIndices(idx, t.n); err != nil {
 		return errors.Wrap(err, "datasets.Tensors.GatherMulti")

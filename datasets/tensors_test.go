@@ -29,7 +29,7 @@ func TestNewTensorsErrors(t *testing.T) {
 		{"no inputs", nil, nil, nil, ts{a}, "datasets.NewTensors: no inputs", 0, 0},
 		{"nil input", []string{"a", "b"}, ts{a, nil}, nil, nil, `input "b" is nil`, 0, 0},
 		{"nil unnamed target", nil, ts{a}, nil, ts{b, nil}, "target 1 is nil", 0, 0},
-		{"uint8", nil, ts{bytes}, nil, nil, "input 0 has dtype uint8, want float32, float64, int32, int64 or int", 0, 0},
+		{"uint8", nil, ts{bytes}, nil, nil, "input 0 has dtype uint8, want float32, float64, int32, int64, int or string", 0, 0},
 		{"scalar", []string{"s"}, ts{scalar}, nil, nil, `input "s" is a scalar`, 0, 0},
 		{"empty", nil, ts{a}, []string{"y"}, ts{zeros(tensor.Int32, 0, 2)}, `target "y" is empty (shape (0, 2))`, 0, 0},
 		{"too few names", []string{"a"}, ts{a, b}, nil, nil, "1 input names for 2 inputs", 0, 0},
