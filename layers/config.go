@@ -103,6 +103,33 @@ func orCustom(s string) string {
 	return s
 }
 
+// Config returns {"axis": -1, "invert": ...}; the statistics are weights in the
+// file.
+func (l *NormalizationLayer) Config() LayerConfig {
+	return LayerConfig{"Normalization", l.Name(), map[string]interface{}{"axis": -1, "invert": l.invert}}
+}
+
+// Config returns {"vocabulary": [...], "num_oov_indices": n, "max_tokens": m}: the
+// vocabulary travels in the configuration (an IntegerLookup's values as numbers).
+func (l *LookupLayer) Config() LayerConfig {
+	c := map[string]interface{}{"num_oov_indices": l.numOOV, "max_tokens": l.maxTokens}
+	if l.kind == "IntegerLookup" {
+		v := make([]json.Number, len(l.vocab))
+		for i, s := range l.vocab {
+			v[i] = json.Number(s)
+		}
+		c["vocabulary"] = v
+	} else {
+		c["vocabulary"] = l.Vocabulary()
+	}
+	return LayerConfig{l.kind, l.Name(), c}
+}
+
+// Config returns {"num_tokens": n, "output_mode": mode}.
+func (l *CategoryEncodingLayer) Config() LayerConfig {
+	return LayerConfig{"CategoryEncoding", l.Name(), map[string]interface{}{"num_tokens": l.tokens, "output_mode": l.mode}}
+}
+
 // builtinLayer rebuilds a layer of this package from its configuration.
 func builtinLayer(c LayerConfig) (Layer, error) {
 	r := cfgReader{c: c}
@@ -150,6 +177,32 @@ func builtinLayer(c LayerConfig) (Layer, error) {
 		l = Dropout(r.float("rate"), name)
 	case "Flatten":
 		l = Flatten(name)
+	case "StringLookup", "IntegerLookup":
+		opts := []Option{name, WithNumOOVIndices(r.size("num_oov_indices", 0)), WithMaxTokens(r.size("max_tokens", 0))}
+		var v []string
+		if c.Class == "IntegerLookup" {
+			var nums []json.Number
+			r.decode("vocabulary", &nums)
+			for _, s := range nums {
+				v = append(v, string(s))
+			}
+		} else {
+			r.decode("vocabulary", &v)
+		}
+		if r.err == nil {
+			lk := newLookup(c.Class, opts)
+			if err := lk.SetVocabulary(v); err != nil && r.err == nil {
+				r.err = err
+			}
+			l = lk
+		}
+	case "CategoryEncoding":
+		l = CategoryEncoding(r.size("num_tokens", 1), name, WithOutputMode(r.str("output_mode")))
+	case "Normalization":
+		if axis := r.integer("axis"); r.err == nil && axis != -1 {
+			r.err = errors.Errorf("config \"axis\": %d (only -1, the last axis, is supported)", axis)
+		}
+		l = Normalization(name, WithInvert(r.boolean("invert")))
 	case "Reshape":
 		l = Reshape(r.sizes("target_shape", 1, -1), name)
 	default:
@@ -166,8 +219,8 @@ func builtinLayer(c LayerConfig) (Layer, error) {
 
 // BuiltinLayerClasses lists the classes Load knows without WithCustomLayer.
 func BuiltinLayerClasses() []string {
-	names := append([]string{"Activation", "Add", "Average", "Concatenate", "Dense", "Dot", "Dropout", "Embedding", "Flatten",
-		"Functional", "InputLayer", "Maximum", "Minimum", "Multiply", "Reshape", "Sequential", "Subtract"}, convLayerClasses()...)
+	names := append([]string{"Activation", "Add", "Average", "CategoryEncoding", "Concatenate", "Dense", "Dot", "Dropout", "Embedding", "Flatten",
+		"Functional", "InputLayer", "IntegerLookup", "Maximum", "Minimum", "Multiply", "Normalization", "Reshape", "Sequential", "StringLookup", "Subtract"}, convLayerClasses()...)
 	sort.Strings(names)
 	return names
 }

@@ -382,6 +382,8 @@ func inputFromConfig(c LayerConfig) (*Tensor, error) {
 			opts = append(opts, Int32)
 		case "int64":
 			opts = append(opts, Int64)
+		case "string":
+			opts = append(opts, String)
 		case "float32", "float64", "float":
 		default:
 			return nil, errors.Errorf("input %q: dtype %q is not supported", c.Name, dt)

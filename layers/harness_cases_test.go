@@ -6,11 +6,17 @@ import (
 )
 
 // harnessInput is one input of a case: its per-example shape, and for ids > 0 an
-// Int64 input of ids in [0, ids).
+// Int64 input of ids in [0, ids), for strs a String input drawn from strs.
 type harnessInput struct {
 	shape []int
 	ids   int
+	strs  []string
 }
+
+// fixed reports whether the input is data without a gradient (ids or strings).
+func (h harnessInput) fixed() bool { return h.ids > 0 || h.strs != nil }
+
+func hstrs(strs []string, shape ...int) harnessInput { return harnessInput{shape: shape, strs: strs} }
 
 func hin(shape ...int) harnessInput { return harnessInput{shape: shape} }
 
@@ -24,8 +30,9 @@ type harnessCase struct {
 	// make returns a new, unbuilt layer (every subtest makes its own).
 	make   func() layers.Layer
 	inputs []harnessInput
-	// out is the expected output shape (no batch axis).
-	out []int
+	// out is the expected output shape (no batch axis); outInt marks Int64 ids.
+	out    []int
+	outInt bool
 	// trainable and nonTrainable count the weight tensors.
 	trainable, nonTrainable int
 	// gradTol is the largest relative error of the gradient check (default 1e-6).
@@ -74,6 +81,31 @@ func harnessCases() []harnessCase {
 		{name: "batch normalization", class: "BatchNormalization",
 			make:   func() layers.Layer { return layers.BatchNormalization(layers.WithMomentum(0.9)) },
 			inputs: []harnessInput{hin(3, 3, 2)}, out: []int{3, 3, 2}, trainable: 2, nonTrainable: 2},
+		{name: "normalization", class: "Normalization",
+			make: func() layers.Layer {
+				return layers.Normalization(layers.WithMeanVariance([]float64{0.5, -1, 2}, []float64{4, 0.25, 1}))
+			},
+			inputs: []harnessInput{hin(3)}, out: []int{3}, nonTrainable: 2},
+		{name: "normalization invert on images", class: "Normalization",
+			make: func() layers.Layer {
+				return layers.Normalization(layers.WithInvert(true), layers.WithMeanVariance([]float64{3, -2}, []float64{9, 0.5}))
+			},
+			inputs: []harnessInput{hin(2, 3, 2)}, out: []int{2, 3, 2}, nonTrainable: 2},
+		{name: "string lookup", class: "StringLookup",
+			make: func() layers.Layer {
+				return layers.StringLookup(layers.WithVocabulary([]string{"red", "green", "blue"}), layers.WithNumOOVIndices(2))
+			},
+			// "mauve" and "teal" are unknown: they get the out-of-vocabulary ids 0 and 1.
+			inputs: []harnessInput{hstrs([]string{"red", "green", "blue", "mauve", "teal"}, 2)}, out: []int{2}, outInt: true},
+		{name: "integer lookup", class: "IntegerLookup",
+			make:   func() layers.Layer { return layers.IntegerLookup(layers.WithIntVocabulary([]int64{7, 3, 1, 0})) },
+			inputs: []harnessInput{hids(9, 3)}, out: []int{3}, outInt: true},
+		{name: "category encoding one-hot", class: "CategoryEncoding",
+			make:   func() layers.Layer { return layers.CategoryEncoding(5) },
+			inputs: []harnessInput{hids(5, 1)}, out: []int{5}},
+		{name: "category encoding count", class: "CategoryEncoding",
+			make:   func() layers.Layer { return layers.CategoryEncoding(4, layers.WithOutputMode("count")) },
+			inputs: []harnessInput{hids(4, 3)}, out: []int{4}},
 		{name: "zero padding", class: "ZeroPadding2D", make: func() layers.Layer { return layers.ZeroPadding2D(1, 0, 2, 1) },
 			inputs: []harnessInput{hin(2, 3, 2)}, out: []int{3, 6, 2}},
 		{name: "residual", class: "Residual",

@@ -77,11 +77,17 @@ func harnessModel(t *testing.T, c harnessCase, denseAfter bool) (*layers.Functio
 		if in.ids > 0 {
 			opts = append(opts, layers.Int64)
 		}
+		if in.strs != nil {
+			opts = append(opts, layers.String)
+		}
 		ins[i] = layers.NewInput(fmt.Sprintf("in%d", i), opts...)
 	}
 	l := c.make()
 	y := layers.Apply(l, ins...)[0]
 	if denseAfter {
+		if c.outInt { // ids: embed them first (every case's ids are below 64)
+			y = layers.Embedding(64, 2, layers.WithName("head_embedding")).Apply(y)
+		}
 		y = layers.Dense(2, layers.WithName("head")).Apply(y)
 	}
 	m, err := layers.NewModel(ins, []*layers.Tensor{y})
@@ -112,6 +118,14 @@ func harnessData(c harnessCase, n int, seed int64, dt tensor.Dtype) []*tensor.De
 			d := make([]int64, size)
 			for j := range d {
 				d[j] = int64(rng.Intn(in.ids))
+			}
+			xs[i] = tensor.New(tensor.WithShape(shape...), tensor.WithBacking(d))
+			continue
+		}
+		if in.strs != nil {
+			d := make([]string, size)
+			for j := range d {
+				d[j] = in.strs[rng.Intn(len(in.strs))]
 			}
 			xs[i] = tensor.New(tensor.WithShape(shape...), tensor.WithBacking(d))
 			continue
@@ -184,13 +198,16 @@ func harnessShape(t *testing.T, c harnessCase, seed int64) {
 	if got := m.OutputTensors()[0].Shape(); !harnessSameShape(got, c.out) {
 		t.Errorf("output tensor shape %v, want %v", got, c.out)
 	}
-	if outs[0].DType != tensor.Float32 {
-		t.Errorf("output dtype %v, want float32", outs[0].DType)
+	if want := harnessOutDType(c); outs[0].DType != want {
+		t.Errorf("output dtype %v, want %v", outs[0].DType, want)
 	}
 	for i, in := range m.Inputs() {
 		want := tensor.Float32
 		if c.inputs[i].ids > 0 {
 			want = tensor.Int64
+		}
+		if c.inputs[i].strs != nil {
+			want = tensor.String
 		}
 		if in.DType != want || !harnessSameShape(in.Shape, c.inputs[i].shape) {
 			t.Errorf("input %d is %s, want %v %v", i, in, c.inputs[i].shape, want)
@@ -232,6 +249,14 @@ func harnessShape(t *testing.T, c harnessCase, seed int64) {
 	if after := m.Params(); len(after) != len(before) || (len(after) > 0 && after[0] != before[0]) {
 		t.Error("a second Build made new weights")
 	}
+}
+
+// harnessOutDType is the dtype of the case's output: Int64 ids or float32.
+func harnessOutDType(c harnessCase) tensor.Dtype {
+	if c.outInt {
+		return tensor.Int64
+	}
+	return tensor.Float32
 }
 
 // harnessConfig: Save, Load, and compare class, config, weights and predictions.
@@ -371,6 +396,12 @@ func harnessValues(d *tensor.Dense) []float64 {
 		return out
 	case []float64:
 		return append([]float64(nil), v...)
+	case []int64:
+		out := make([]float64, len(v))
+		for i, x := range v {
+			out[i] = float64(x)
+		}
+		return out
 	}
 	return nil
 }

@@ -1,8 +1,9 @@
 package layers
 
 // IDLimits gives, for each input of the model in order, the number of ids its
-// values must stay below when the input feeds an Embedding directly (the smallest
-// vocabulary when it feeds several), or 0 when no Embedding reads it directly.
+// values must stay below when the input feeds an Embedding or a CategoryEncoding
+// directly (the smallest vocabulary when it feeds several), or 0 when none reads it
+// directly.
 // Trainers and servers check integer inputs against it before running the model,
 // so that an id beyond a vocabulary is an error naming the input and the layer.
 func (m *Functional) IDLimits() []int {
@@ -10,8 +11,8 @@ func (m *Functional) IDLimits() []int {
 	return limits
 }
 
-// IDReaders names, for each input in order, the Embedding layers that read it
-// directly ("" when none), for error messages.
+// IDReaders names, for each input in order, the Embedding or CategoryEncoding
+// layer that sets its limit ("" when none), for error messages.
 func (m *Functional) IDReaders() []string {
 	_, names := m.idLimits()
 	return names
@@ -25,8 +26,13 @@ func (m *Functional) idLimits() ([]int, []string) {
 		index[t] = i
 	}
 	for _, n := range m.nodes {
-		e, ok := n.layer.(*EmbeddingLayer)
-		if !ok {
+		var limit int
+		switch e := n.layer.(type) {
+		case *EmbeddingLayer:
+			limit = e.vocab
+		case *CategoryEncodingLayer:
+			limit = e.tokens
+		default:
 			continue
 		}
 		for _, x := range n.in {
@@ -34,9 +40,9 @@ func (m *Functional) idLimits() ([]int, []string) {
 			if !ok {
 				continue
 			}
-			if limits[i] == 0 || e.vocab < limits[i] {
-				limits[i] = e.vocab
-				names[i] = e.Name()
+			if limits[i] == 0 || limit < limits[i] {
+				limits[i] = limit
+				names[i] = n.layer.Name()
 			}
 		}
 	}
@@ -58,4 +64,24 @@ func (s *Sequential) IDReaders() []string {
 		return nil
 	}
 	return s.f.IDReaders()
+}
+
+// InputReaders returns the layers that read input i of the model directly, in the
+// order they run (nil for an i out of range): the layers whose preprocessing (a
+// Normalization's or a lookup's Adapt) that input's data fits.
+func (m *Functional) InputReaders(i int) []Layer {
+	if i < 0 || i >= len(m.inputs) {
+		return nil
+	}
+	var out []Layer
+	seen := map[Layer]bool{}
+	for _, n := range m.nodes {
+		for _, x := range n.in {
+			if x == m.inputs[i] && !seen[n.layer] {
+				seen[n.layer] = true
+				out = append(out, n.layer)
+			}
+		}
+	}
+	return out
 }

@@ -36,6 +36,13 @@ type config struct {
 	maskZero          bool    // Embedding
 	embInit           graph.Initializer
 	embInitName       string
+	invert            bool      // Normalization
+	normMean, normVar []float64 // Normalization
+	vocab             []string  // StringLookup, IntegerLookup
+	intVocab          bool      // vocab came from WithIntVocabulary
+	numOOV, maxTokens int       // StringLookup, IntegerLookup
+	tokens            int       // CategoryEncoding
+	outputMode        string    // CategoryEncoding
 	set               map[string]bool
 }
 

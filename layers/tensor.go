@@ -120,7 +120,8 @@ func shapeOrUnknown(s []int) string {
 
 // NewInput returns a symbolic input of a functional model: examples named name of
 // the given shape (no batch axis), of the model's float type; give an InputOption
-// dtype (Int32, Int64) for integer ids. Name must be unique within a model; it is
+// dtype (Int32, Int64) for integer ids, String for raw categories (which only a
+// StringLookup reads). Name must be unique within a model; it is
 // the key of this input in named data (Fit, Predict, serving).
 //
 //	ids := layers.NewInput("user_id", layers.Shape(1), layers.Int64)
@@ -138,8 +139,8 @@ func NewInput(name string, opts ...InputOption) *Tensor {
 	if l.err == nil && name == "" {
 		l.err = errors.New("input: no name given")
 	}
-	if l.err == nil && !isFloatDType(c.dtype) && !isIntDType(c.dtype) {
-		l.err = errors.Errorf("input %q: dtype %v is not supported (float32, float64, int32, int64)", name, c.dtype)
+	if l.err == nil && !isFloatDType(c.dtype) && !isIntDType(c.dtype) && c.dtype != tensor.String {
+		l.err = errors.Errorf("input %q: dtype %v is not supported (float32, float64, int32, int64, string)", name, c.dtype)
 	}
 	return l.tensor()
 }
@@ -160,7 +161,7 @@ func (s shapeOption) applyInput(c *inputConfig) { c.shape = append([]int(nil), s
 // vectors, Shape(28, 28, 1) for images. Required.
 func Shape(dims ...int) InputOption { return shapeOption(dims) }
 
-// DType is an input's dtype option: Float32, Float64, Int32, Int64.
+// DType is an input's dtype option: Float32, Float64, Int32, Int64, String.
 type DType struct{ dt tensor.Dtype }
 
 func (d DType) applyInput(c *inputConfig) { c.dtype = d.dt }
@@ -172,6 +173,9 @@ var (
 	Float64 = DType{tensor.Float64}
 	Int32   = DType{tensor.Int32}
 	Int64   = DType{tensor.Int64}
+	// String inputs hold raw categories ("red", "NY"): data of tensor.String
+	// tensors, which a StringLookup layer turns into ids inside the model.
+	String = DType{tensor.String}
 )
 
 // Apply calls layer l on the given tensors and returns its outputs. Nothing is built:

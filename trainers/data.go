@@ -110,12 +110,20 @@ func (b *binding) gather(ds datasets.Multi, idx []int, p *program) error {
 	return ds.GatherMulti(idx, b.xs, b.ys)
 }
 
-// describeRunError turns an embedding's out-of-range id into an error naming the
-// example of the data set (idx maps batch rows to examples).
+// describeRunError turns an embedding's out-of-range id, or a value unknown to a
+// lookup without out-of-vocabulary ids, into an error naming the example of the
+// data set (idx maps batch rows to examples). The lookup's error stays a
+// *graph.LookupError (found with errors.As), its Row set to the example.
 func describeRunError(err error, idx []int) error {
 	var ie *graph.IndexError
 	if errors.As(err, &ie) && ie.Row >= 0 && ie.Row < len(idx) {
 		return errors.Errorf("example %d: id %d (position %d) is out of range [0, %d) of an embedding", idx[ie.Row], ie.Value, ie.Pos, ie.Limit)
+	}
+	var le *graph.LookupError
+	if errors.As(err, &le) && le.Row >= 0 && le.Row < len(idx) {
+		e := *le
+		e.Row = idx[le.Row]
+		return &e
 	}
 	return err
 }

@@ -56,21 +56,26 @@
 //   - Fit, Evaluate, Predict, FitDataset: a model of one input and one output.
 //
 // Inputs of an integer dtype (ids for an Embedding) take int32, int64 or int data;
-// targets of sparse_categorical_crossentropy are class ids, integer or float.
+// inputs of dtype String (raw categories, which a StringLookup layer inside the
+// model maps to ids) take tensor.String data, and only they do. Targets of
+// sparse_categorical_crossentropy are class ids, integer or float.
 //
 // # Checks
 //
 // Bad input is an error before training starts, tensor by tensor and naming the
 // tensor: a missing or unknown name, data whose shape does not fit the model or the
 // loss (input "features" expects examples of shape (3), ...), float data for an
-// integer input, NaN or Inf values, a class id out of range or a binary target
-// outside [0, 1] (output "kind": target 3 of example 5 is not a class id in [0,
-// 3)), an empty data set, a batch size below 1, an unknown loss, metric or
-// optimizer name. An embedding id outside [0, vocab) stops the run at the batch that
-// holds it, with an error naming the example, the id and the vocabulary size
-// (example 2: id 12 (position 0) is out of range [0, 10) of an embedding); Predict
-// reports it the same way. No panic escapes the package: Gorgonia's are turned into
-// errors.
+// integer input, strings for a non-string input or numbers for a String one, NaN
+// or Inf values, a class id out of range or a binary target outside [0, 1]
+// (output "kind": target 3 of example 5 is not a class id in [0, 3)), an empty
+// data set, a batch size below 1, an unknown loss, metric or optimizer name. An
+// embedding id outside [0, vocab) stops the run at the batch that holds it, with
+// an error naming the example, the id and the vocabulary size (example 2: id 12
+// (position 0) is out of range [0, 10) of an embedding); Predict reports it the
+// same way. So does a string unknown to a lookup without out-of-vocabulary ids (a
+// *graph.LookupError naming the example); a Predictor gives that error to the
+// request that holds the value only. No panic escapes the package: Gorgonia's are
+// turned into errors.
 //
 // # Optimizers and callbacks
 //

@@ -13,7 +13,7 @@ import (
 // Fit trains a model of one input and one output on examples x, shape (N,
 // input...), and targets y, shape (N, output...) or (N, 1) for
 // sparse_categorical_crossentropy (float32 or float64; x may be int32/int64 for an
-// integer input). See FitMulti. A datasets.Dataset (what TrainTestSplit, the CSV
+// integer input, a String tensor for a String input). See FitMulti. A datasets.Dataset (what TrainTestSplit, the CSV
 // readers, MNIST and the generators return) trains with FitDataset, and validates
 // with ValidationDataset.
 func (t *Trainer) Fit(ctx context.Context, x, y *tensor.Dense, opts ...FitOption) (*History, error) {
@@ -312,6 +312,10 @@ func toFloat64s(t *tensor.Dense, buf []float64) []float64 {
 		}
 	case []float64:
 		copy(buf, d)
+	case []int64, []int32, []int:
+		for i := range buf {
+			buf[i] = float64(intAt(t, i))
+		}
 	}
 	return buf
 }

@@ -10,11 +10,13 @@ import (
 // (N, input...) with any N >= 1, in inference mode (dropout off): a new tensor of
 // shape (N, output...) in the model's dtype (Model().DType(): float32 unless built
 // WithDType(Float64)), whatever the float type of x, as Keras returns the model's
-// dtype. It takes BatchSize (default 32) and Verbose (ignored). x must be float32
-// or float64 and finite (int32/int64 ids for an integer input); float64 values
-// beyond float32's range are an error for a float32 model. A model of several
-// inputs or outputs uses PredictNamed or PredictTensors. A trainer made without a
-// loss predicts; so does the function Predict, in one call on a loaded model.
+// dtype (an output of ids, such as a StringLookup's, is Int64). It takes BatchSize
+// (default 32) and Verbose (ignored). x must be float32 or float64 and finite
+// (int32/int64 ids for an integer input, a String tensor of raw categories for a
+// String input); float64 values beyond float32's range are an error for a float32
+// model. A model of several inputs or outputs uses PredictNamed or PredictTensors.
+// A trainer made without a loss predicts; so does the function Predict, in one
+// call on a loaded model.
 func (t *Trainer) Predict(x *tensor.Dense, opts ...FitOption) (*tensor.Dense, error) {
 	if len(t.model.Inputs()) != 1 || len(t.heads) != 1 {
 		return nil, errors.Errorf("predict: the model has %d inputs and %d outputs: use PredictNamed or PredictTensors", len(t.model.Inputs()), len(t.heads))
@@ -62,7 +64,7 @@ func (t *Trainer) PredictTensors(xs []*tensor.Dense, opts ...FitOption) ([]*tens
 	outSpecs := t.model.Outputs()
 	outs := make([]*tensor.Dense, len(outSpecs))
 	for i, o := range outSpecs {
-		outs[i] = tensor.New(tensor.Of(t.model.DType()), tensor.WithShape(append([]int{n}, o.Shape...)...))
+		outs[i] = tensor.New(tensor.Of(outputDType(t.model, o)), tensor.WithShape(append([]int{n}, o.Shape...)...))
 	}
 	idx := make([]int, 0, c.batch)
 	for start := 0; start < n; start += c.batch {
@@ -88,6 +90,15 @@ func (t *Trainer) PredictTensors(xs []*tensor.Dense, opts ...FitOption) ([]*tens
 		}
 	}
 	return outs, nil
+}
+
+// outputDType is the dtype of predictions of output o: Int64 (or another integer
+// type) for an output of ids (a lookup layer's), the model's float type otherwise.
+func outputDType(m layers.Model, o layers.Spec) tensor.Dtype {
+	if isIntType(o.DType) {
+		return o.DType
+	}
+	return m.DType()
 }
 
 // orderInputs puts named inputs in the model's order; a missing or unknown name is
@@ -120,8 +131,8 @@ func orderInputs(what string, ins []layers.Spec, x map[string]*tensor.Dense) ([]
 }
 
 // checkInputs checks inputs for prediction: one per model input, each (N, shape...)
-// with the same N >= 1, of a fitting dtype and finite. It returns N. label names
-// input i in errors.
+// with the same N >= 1, of a fitting dtype (see checkDType: strings for a String
+// input and only there) and finite. It returns N. label names input i in errors.
 func checkInputs(what string, ins []layers.Spec, label func(int) string, xs []*tensor.Dense) (int, error) {
 	if len(xs) != len(ins) {
 		return 0, errors.Errorf("%s: the model has %d input(s), given %d", what, len(ins), len(xs))
@@ -138,6 +149,9 @@ func checkInputs(what string, ins []layers.Spec, label func(int) string, xs []*t
 			return 0, errors.Errorf("%s: %s has %d rows, the first input %d", what, label(i), x.Shape()[0], n)
 		}
 		n = x.Shape()[0]
+		if err := checkDType(label(i), x.Dtype(), ins[i].DType); err != nil {
+			return 0, errors.Wrap(err, what)
+		}
 		name := "x"
 		if len(xs) > 1 {
 			name = "input " + ins[i].Name

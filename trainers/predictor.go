@@ -161,7 +161,7 @@ func (p *Predictor) Stats() PredictorStats {
 // Predict returns the outputs of a model of one input and one output for x, shape
 // (N, input...) with any N >= 1, in inference mode: a new tensor of shape (N,
 // output...) in the model's dtype. x must be float32 or float64 and finite
-// (int32/int64 ids for an integer input); it is read by a worker, so it must not
+// (int32/int64 ids for an integer input, a String tensor for a String input); it is read by a worker, so it must not
 // change until Predict returns. Safe for concurrent use. If ctx ends while the
 // request is queued, Predict returns ctx's error at once and the request is not
 // run; once a worker has taken it, Predict waits for its batch (one run). A closed

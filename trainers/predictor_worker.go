@@ -128,7 +128,7 @@ func (p *Predictor) runBatch(w *Trainer, batch []*predictRequest, rows int) {
 	for i, r := range batch {
 		outs[i] = make([]*tensor.Dense, len(p.outs))
 		for k, o := range p.outs {
-			outs[i][k] = tensor.New(tensor.Of(p.model.DType()), tensor.WithShape(append([]int{r.n}, o.Shape...)...))
+			outs[i][k] = tensor.New(tensor.Of(outputDType(p.model, o)), tensor.WithShape(append([]int{r.n}, o.Shape...)...))
 		}
 	}
 	err := p.runChunks(w, batch, outs, rows)
@@ -234,8 +234,16 @@ func (p *Predictor) runChunks(w *Trainer, batch []*predictRequest, outs [][]*ten
 				ri, rr = ri+1, 0
 			}
 		}
-		// Rows b..size-1 keep the finite values (valid ids) of an earlier run (or
-		// zeros): rows do not mix in inference, and their outputs are dropped.
+		// Rows b..size-1 repeat row 0 of this batch: rows do not mix in
+		// inference and their outputs are dropped, and a copy of a row of the
+		// batch is as valid as the row (zeros or an earlier request's values
+		// might not be: "" or an unknown string for a lookup without
+		// out-of-vocabulary ids would fail the batch).
+		for i, per := range p.inPer {
+			for r := b; r < size; r++ {
+				copyValues(prog.xs[i], r*per, prog.xs[i], 0, per)
+			}
+		}
 		p.batches.Add(1)
 		if err := prog.run(nil); err != nil {
 			rowOf := make([]int, b) // batch row -> row of its request

@@ -13,8 +13,9 @@ import (
 
 // checkData verifies, before any step runs, that ds fits the model and the losses,
 // tensor by tensor: not empty, examples of each input's shape and kind (integer ids
-// for integer inputs), targets of the shape each loss wants, class ids and binary
-// targets in range, and no NaN or Inf anywhere. It returns how ds feeds the model.
+// for integer inputs, strings for String inputs and only there; no string
+// targets), targets of the shape each loss wants, class ids and binary targets in
+// range, and no NaN or Inf anywhere. It returns how ds feeds the model.
 func (t *Trainer) checkData(what string, ds datasets.Multi) (*binding, error) {
 	if err := t.checkLoss(what); err != nil {
 		return nil, err
@@ -29,12 +30,15 @@ func (t *Trainer) checkData(what string, ds datasets.Multi) (*binding, error) {
 		if !sameInts(in.Shape, s.Shape) {
 			return nil, errors.Errorf("%s: %s expects examples of shape %s, the data has %s", what, t.inputLabel(b.in[j]), fmtShape(in.Shape), fmtShape(s.Shape))
 		}
-		if isIntType(in.DType) && !isIntType(s.DType) {
-			return nil, errors.Errorf("%s: %s takes integer ids (%v), the data is %v", what, t.inputLabel(b.in[j]), in.DType, s.DType)
+		if err := checkDataDType(t.inputLabel(b.in[j]), s.DType, in.DType); err != nil {
+			return nil, errors.Wrap(err, what)
 		}
 	}
 	for j, s := range ds.Targets() {
 		h := &t.heads[b.out[j]]
+		if s.DType == tensor.String {
+			return nil, errors.Errorf("%s: %starget %s is string: loss %s needs numbers (map categories to class ids first)", what, t.outputLabel(h), targetName(s, j), h.lossName)
+		}
 		want := h.targetShape()
 		if got := s.Shape; !sameInts(want, got) && !(isSparse(h.lossName) && len(got) == 0) {
 			hint := ""
@@ -95,9 +99,9 @@ func (t *Trainer) checkIDs(what string, ds datasets.Multi, b *binding) error {
 		return nil
 	}
 	limits, readers := lm.IDLimits(), lm.IDReaders()
-	for j := range ds.Inputs() {
+	for j, s := range ds.Inputs() {
 		i := b.in[j]
-		if i >= len(limits) || limits[i] == 0 {
+		if i >= len(limits) || limits[i] == 0 || s.DType == tensor.String {
 			continue
 		}
 		limit := float64(limits[i])
@@ -110,6 +114,32 @@ func (t *Trainer) checkIDs(what string, ds datasets.Multi, b *binding) error {
 		}
 	}
 	return nil
+}
+
+// checkDataDType returns an error naming the input (label) when data of dtype got
+// cannot feed a model input of dtype want in Fit or Evaluate: a String input takes
+// String data only, String data feeds only a String input, an integer input takes
+// integer ids; a float input takes float or integer data (converted).
+func checkDataDType(label string, got, want tensor.Dtype) error {
+	switch {
+	case want == tensor.String && got != tensor.String:
+		return errors.Errorf("%s takes strings (a String input, read by a StringLookup), the data is %v", label, got)
+	case want != tensor.String && got == tensor.String && isIntType(want):
+		return errors.Errorf("%s takes integer ids (%v), the data is string: only a String input takes strings", label, want)
+	case want != tensor.String && got == tensor.String:
+		return errors.Errorf("%s takes numbers (%v), the data is string: only a String input takes strings", label, want)
+	case isIntType(want) && !isIntType(got):
+		return errors.Errorf("%s takes integer ids (%v), the data is %v", label, want, got)
+	}
+	return nil
+}
+
+// targetName is `"name"` for a named target of a data set, its position otherwise.
+func targetName(s datasets.Spec, j int) string {
+	if s.Name != "" {
+		return fmt.Sprintf("%q", s.Name)
+	}
+	return fmt.Sprint(j)
 }
 
 // inputLabel names model input i for error messages: its first layer for a
