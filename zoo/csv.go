@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/gokeras/gokeras/datasets"
-	"github.com/gokeras/gokeras/layers"
 	"github.com/pkg/errors"
 )
 
@@ -18,94 +17,91 @@ const (
 	Regression     CSVTask = "regression"
 )
 
-// csvDefaults are the settings a zero field takes in TrainCSV.
-func csvDefaults() Settings { return Settings{Epochs: 50, BatchSize: 32, LR: 0.005, Seed: 42} }
+// csvDefaults are the settings a zero field takes in TrainCSV: at most 200 epochs
+// (early stopping usually ends sooner), batch 32, peak learning rate 0.003, seed 42.
+func csvDefaults() Settings { return Settings{Epochs: 200, BatchSize: 32, LR: 0.003, Seed: 42} }
 
-// TrainCSV trains an MLP on any CSV file: target is the target column's name
-// ("" for the last column), hidden the widths of the ReLU layers (nil: 64, 32).
-// 20% of the rows are held out (stratified by class for classification), the
-// features are standardized with statistics of the training rows, string feature
-// columns become integer codes. Classification uses a softmax output and
-// sparse_categorical_crossentropy with accuracy; regression a linear output, mse
-// and mae. The Result's Model is "csv".
-func TrainCSV(ctx context.Context, path, target string, task CSVTask, hidden []int, s Settings) (*Result, error) {
+// CSVOption sets an optional setting of TrainCSV.
+type CSVOption func(*csvConfig)
+
+type csvConfig struct {
+	testFile   string
+	patience   int
+	validation float64
+}
+
+// CSVTestFile evaluates on the rows of another CSV file with the same columns
+// instead of holding out 20% of the training file (default: hold out).
+func CSVTestFile(path string) CSVOption { return func(c *csvConfig) { c.testFile = path } }
+
+// CSVPatience stops training when the validation loss has not improved for n
+// epochs, and restores the weights of the best epoch (default 20; 0 trains every
+// epoch and keeps the last weights).
+func CSVPatience(n int) CSVOption { return func(c *csvConfig) { c.patience = n } }
+
+// CSVValidation sets the fraction of the training rows held out to watch the
+// validation loss for early stopping (default 0.1; stratified by class for
+// classification). It must be in (0, 0.5]; with CSVPatience(0) no rows are held out.
+func CSVValidation(f float64) CSVOption { return func(c *csvConfig) { c.validation = f } }
+
+// TrainCSV trains an MLP on any CSV file and returns the model, which takes raw
+// rows: target is the target column's name ("" for the last column), hidden the
+// widths of the ReLU layers (nil: 64, 32). The model is functional: the numeric
+// columns form the input "numeric", standardized by a Normalization layer adapted
+// to the training rows; every string column is an input of its own (String, shape
+// (1), named after the column) turned into ids by a StringLookup (its vocabulary
+// learned from the training rows; an unknown value gets the out-of-vocabulary id)
+// and one-hot encoded (an Embedding of 8-16 dimensions above 50 values). Missing
+// values: 0 in a numeric column (as the reader fills them), "" in a string column.
+// Classification ends in a softmax over the classes (sparse_categorical_crossentropy
+// with accuracy); regression in one linear unit followed by an inverted
+// Normalization holding the target's mean and variance, so the network learns a
+// standardized target while the model predicts in the target's units (mse, with mse
+// and mae reported in those units). 20% of the rows are held out for the test
+// metrics (stratified by class for classification) unless CSVTestFile gives them,
+// and 10% of the rest watch early stopping (CSVPatience, CSVValidation). The
+// Result's Model is "csv".
+func TrainCSV(ctx context.Context, path, target string, task CSVTask, hidden []int, s Settings, opts ...CSVOption) (*Result, error) {
+	cfg := csvConfig{patience: 20, validation: 0.1}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
 	if task != Classification && task != Regression {
 		return nil, errors.Errorf("zoo: csv task %q (valid: classification, regression)", task)
+	}
+	if cfg.patience < 0 || !(cfg.validation > 0 && cfg.validation <= 0.5) {
+		return nil, errors.Errorf("zoo: csv: patience %d must not be negative and the validation fraction %g must be in (0, 0.5]", cfg.patience, cfg.validation)
 	}
 	if hidden == nil {
 		hidden = []int{64, 32}
 	}
-	var opts []datasets.CSVOption
-	if target != "" {
-		opts = append(opts, datasets.CSVTarget(target))
+	s, err := s.withDefaults(csvDefaults())
+	if err != nil {
+		return nil, errors.Wrap(err, "zoo: csv: settings")
 	}
-	data, err := datasets.ReadCSV(path, opts...)
+	parts, err := readCSVParts(path, target, task, cfg.testFile, s.Seed)
 	if err != nil {
 		return nil, errors.Wrap(err, "zoo: csv")
 	}
-	all, err := data.Dataset()
+	res, err := trainCSVParts(ctx, parts, task, hidden, s, cfg)
 	if err != nil {
 		return nil, errors.Wrap(err, "zoo: csv")
 	}
-	features := all.XShape()[0]
-	sp := spec{
-		split: func(seed int64) (datasets.Dataset, datasets.Dataset, error) {
-			var train, test datasets.Dataset
-			var err error
-			if task == Classification {
-				train, test, err = datasets.StratifiedSplit(all, testFraction, seed)
-			} else {
-				train, test, err = datasets.TrainTestSplit(all, testFraction, seed)
-			}
-			if err != nil {
-				return nil, nil, err
-			}
-			return standardizeParts(train, test)
-		},
-		optimizer: adamCosine,
-	}
-	if task == Classification {
-		classes, err := data.NumClasses()
-		if err != nil {
-			return nil, errors.Wrap(err, "zoo: csv")
-		}
-		sp.model, sp.loss, sp.metrics = sequential(classifier(features, hidden, classes)), "sparse_categorical_crossentropy", []string{"accuracy"}
-	} else {
-		sp.model = sequential(regressor(features, hidden))
-		sp.loss, sp.metrics = "mse", []string{"mae"}
-	}
-	return newRecipe("csv", "MLP on "+path, "", csvDefaults(), sp).Run(ctx, s)
+	res.Model = "csv"
+	res.Settings = s
+	res.Settings.Out = nil
+	return res, nil
 }
 
-// regressor is an MLP with a linear output unit.
-func regressor(in int, hidden []int) func() *layers.Sequential {
-	return func() *layers.Sequential {
-		ls := []layers.Layer{layers.Input(in)}
-		for _, h := range hidden {
-			ls = append(ls, layers.Dense(h, layers.WithActivation("relu")))
-		}
-		return layers.NewSequential(append(ls, layers.Dense(1))...)
-	}
-}
-
-// standardizeParts materializes train and test and standardizes both with the
-// training part's statistics.
-func standardizeParts(train, test datasets.Dataset) (datasets.Dataset, datasets.Dataset, error) {
-	tr, err := datasets.Materialize(train)
-	if err != nil {
-		return nil, nil, err
-	}
-	te, err := datasets.Materialize(test)
-	if err != nil {
-		return nil, nil, err
-	}
-	var sc datasets.StandardScaler
-	if err := sc.Fit(tr.X()); err != nil {
-		return nil, nil, errors.Wrap(err, "fit the scaler")
-	}
-	if tr, err = sc.TransformDataset(tr); err != nil {
-		return nil, nil, err
-	}
-	te, err = sc.TransformDataset(te)
-	return tr, te, err
+// csvParts is a CSV file read with raw string columns and split by row index.
+type csvParts struct {
+	data        *datasets.CSVData
+	test        *datasets.CSVData // the -test file, or nil: then testIdx rows of data
+	trainIdx    []int
+	testIdx     []int
+	classes     int
+	classNames  []string
+	numericName string // "" when the file has no numeric feature
 }

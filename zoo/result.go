@@ -9,6 +9,9 @@ import (
 type Result struct {
 	// Model is the recipe's name.
 	Model string
+	// Settings are the settings the run used: the given ones with the recipe's
+	// defaults filled in (Out is not kept).
+	Settings Settings
 	// Epochs is the number of epochs trained.
 	Epochs int
 	// Seconds is the wall time of training (Fit), without building the data and

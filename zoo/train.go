@@ -46,6 +46,9 @@ type spec struct {
 	// optimizer returns the optimizer for peak learning rate lr and a run of
 	// steps optimizer steps in all.
 	optimizer func(lr float64, steps int) trainers.Optimizer
+	// adapt, when set, fits the model's preprocessing layers (Normalization,
+	// lookups) to the training part before the trainer is made.
+	adapt func(model layers.Model, train datasets.Multi) error
 	// extra, when set, computes Result.Extra after training.
 	extra func(model layers.Model, train datasets.Multi) (map[string]float64, error)
 }
@@ -72,6 +75,8 @@ func newRecipe(name, description, expected string, defaults Settings, sp spec) R
 				return nil, errors.Wrapf(err, "zoo: recipe %q", name)
 			}
 			res.Model = name
+			res.Settings = s
+			res.Settings.Out = nil
 			return res, nil
 		},
 	}
@@ -109,6 +114,11 @@ func (sp spec) run(ctx context.Context, s Settings) (*Result, error) {
 	model, err := sp.model()
 	if err != nil {
 		return nil, errors.Wrap(err, "make the model")
+	}
+	if sp.adapt != nil {
+		if err := sp.adapt(model, train); err != nil {
+			return nil, errors.Wrap(err, "adapt the preprocessing layers")
+		}
 	}
 	steps := s.Epochs * ((train.Len()-1)/s.BatchSize + 1)
 	opts := append(sp.trainerOptions(),
