@@ -101,3 +101,35 @@ func TestLookupWithoutOOVFails(t *testing.T) {
 		t.Error("a duplicate value was accepted")
 	}
 }
+
+// TestStandardizeFloat32FarFromZero: a float32 feature far from zero (a year) keeps
+// its precision: (x - mean)/sd, not x/sd - mean/sd, whose cancellation loses about
+// 1e-7·|mean|/sd.
+func TestStandardizeFloat32FarFromZero(t *testing.T) {
+	x := tensor.New(tensor.WithShape(4, 1), tensor.WithBacking([]float32{2003, 2011, 2017, 2029}))
+	g, err := New(Infer, tensor.Float32, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xn, _ := g.bind("x", x)
+	m, _ := g.bind("mean", tensor.New(tensor.WithShape(1), tensor.WithBacking([]float32{2015.3})))
+	v, _ := g.bind("variance", tensor.New(tensor.WithShape(1), tensor.WithBacking([]float32{0.0625})))
+	y, err := Standardize(xn, m, v, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewExecutor(g.ExprGraph())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Run(); err != nil {
+		t.Fatal(err)
+	}
+	got := e.Dense(y).Data().([]float32)
+	for i, xv := range []float64{2003, 2011, 2017, 2029} {
+		want := (xv - float64(float32(2015.3))) / 0.25
+		if d := math.Abs(float64(got[i]) - want); d > 1e-6*math.Max(1, math.Abs(want)) {
+			t.Errorf("row %d: %v, want %v (off by %.2g)", i, got[i], want, d)
+		}
+	}
+}

@@ -76,12 +76,12 @@ func (o standardizeOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, 
 		return nil, err
 	}
 	x, m, v := args[0], args[1], args[2]
-	scale, shift, err := stdCoefficients(o.name, x, m, v, o.invert)
+	sub, scale, add, err := stdCoefficients(o.name, x, m, v, o.invert)
 	if err != nil {
 		return nil, err
 	}
 	out := outputLike(prealloc, x.Dtype(), x.Shape())
-	affineRows(out, x, scale, shift)
+	affineRows(out, x, sub, scale, add)
 	return out, nil
 }
 
@@ -99,47 +99,50 @@ func (o scaleOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error)
 		return nil, err
 	}
 	dy, v := args[0], args[1]
-	scale, _, err := stdCoefficients(o.name, dy, nil, v, o.invert)
+	_, scale, _, err := stdCoefficients(o.name, dy, nil, v, o.invert)
 	if err != nil {
 		return nil, err
 	}
+	zero := make([]float64, len(scale))
 	out := outputLike(prealloc, dy.Dtype(), dy.Shape())
-	affineRows(out, dy, scale, make([]float64, len(scale)))
+	affineRows(out, dy, zero, scale, zero)
 	return out, nil
 }
 
-// stdCoefficients returns, per feature, the scale and shift of the affine map
-// y = x·scale + shift that standardizes (or with invert un-standardizes) with mean m
-// and variance v, checking dtypes and sizes. A nil m is a zero mean.
-func stdCoefficients(name string, x, m, v *tensor.Dense, invert bool) (scale, shift []float64, err error) {
+// stdCoefficients returns, per feature, the terms of the map y = (x - sub)·scale +
+// add that standardizes (sub = mean, scale = 1/sd, add = 0) or with invert
+// un-standardizes (sub = 0, scale = sd, add = mean) with mean m and variance v,
+// checking dtypes and sizes. A nil m is a zero mean. Subtracting before scaling
+// keeps float32 precision for features far from zero (a year: mean 2000, sd 10).
+func stdCoefficients(name string, x, m, v *tensor.Dense, invert bool) (sub, scale, add []float64, err error) {
 	s := x.Shape()
 	if s.Dims() < 1 {
-		return nil, nil, errors.Errorf("%s: input of shape %v has no feature axis", name, s)
+		return nil, nil, nil, errors.Errorf("%s: input of shape %v has no feature axis", name, s)
 	}
 	c := s[s.Dims()-1]
 	vs, err := floatValues(name+": variance", v, x.Dtype(), c)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ms := make([]float64, c)
 	if m != nil {
 		if ms, err = floatValues(name+": mean", m, x.Dtype(), c); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
-	scale, shift = make([]float64, c), make([]float64, c)
+	sub, scale, add = make([]float64, c), make([]float64, c), make([]float64, c)
 	for j := range vs {
 		if !(vs[j] > 0) || math.IsInf(vs[j], 0) || math.IsNaN(ms[j]) || math.IsInf(ms[j], 0) {
-			return nil, nil, errors.Errorf("%s: feature %d has mean %g and variance %g (want a finite mean and a positive finite variance)", name, j, ms[j], vs[j])
+			return nil, nil, nil, errors.Errorf("%s: feature %d has mean %g and variance %g (want a finite mean and a positive finite variance)", name, j, ms[j], vs[j])
 		}
 		sd := math.Sqrt(vs[j])
 		if invert {
-			scale[j], shift[j] = sd, ms[j]
+			scale[j], add[j] = sd, ms[j]
 		} else {
-			scale[j], shift[j] = 1/sd, -ms[j]/sd
+			sub[j], scale[j] = ms[j], 1/sd
 		}
 	}
-	return scale, shift, nil
+	return sub, scale, add, nil
 }
 
 // floatValues returns the c values of t (of dtype dt) as float64.
@@ -161,21 +164,21 @@ func floatValues(name string, t *tensor.Dense, dt tensor.Dtype, c int) ([]float6
 	return out, nil
 }
 
-// affineRows writes x·scale + shift, feature by feature over the last axis, into
-// out (of x's shape and dtype, float32 or float64).
-func affineRows(out, x *tensor.Dense, scale, shift []float64) {
+// affineRows writes (x - sub)·scale + add, feature by feature over the last axis,
+// into out (of x's shape and dtype, float32 or float64).
+func affineRows(out, x *tensor.Dense, sub, scale, add []float64) {
 	c := len(scale)
 	switch xs := x.Data().(type) {
 	case []float32:
 		ys := out.Data().([]float32)
-		sc, sh := make([]float32, c), make([]float32, c)
+		su, sc, ad := make([]float32, c), make([]float32, c), make([]float32, c)
 		for j := range sc {
-			sc[j], sh[j] = float32(scale[j]), float32(shift[j])
+			su[j], sc[j], ad[j] = float32(sub[j]), float32(scale[j]), float32(add[j])
 		}
 		for r := 0; r+c <= len(ys); r += c {
 			xr, yr := xs[r:r+c], ys[r:r+c]
 			for j := range yr {
-				yr[j] = xr[j]*sc[j] + sh[j]
+				yr[j] = (xr[j]-su[j])*sc[j] + ad[j]
 			}
 		}
 	case []float64:
@@ -183,7 +186,7 @@ func affineRows(out, x *tensor.Dense, scale, shift []float64) {
 		for r := 0; r+c <= len(ys); r += c {
 			xr, yr := xs[r:r+c], ys[r:r+c]
 			for j := range yr {
-				yr[j] = xr[j]*scale[j] + shift[j]
+				yr[j] = (xr[j]-sub[j])*scale[j] + add[j]
 			}
 		}
 	}
