@@ -107,7 +107,7 @@ func vggDigitsRecipe() Recipe {
 				conv := func(f int) layers.Layer {
 					return layers.Conv2D(f, 3, layers.WithActivation("relu"), layers.WithPadding("same"))
 				}
-				return layers.NewSequential(layers.Input(8, 8, 1),
+				return layers.NewSequential(layers.Input(8, 8, 1), digitScale(),
 					conv(16), conv(16), layers.MaxPooling2D(2),
 					conv(32), conv(32), layers.MaxPooling2D(2),
 					layers.Flatten(),
@@ -118,12 +118,16 @@ func vggDigitsRecipe() Recipe {
 		})
 }
 
-// digitImages reshapes 8x8 digits (64 features in [0, 16]) to images (8, 8, 1)
-// in [0, 1].
+// digitImages reshapes 8x8 digits (64 features, pixel counts in [0, 16]) to raw
+// images (8, 8, 1); the models scale them with digitScale.
 func digitImages(t *datasets.Tensor) (datasets.Dataset, error) {
 	x := append([]float64(nil), t.X().Data().([]float64)...)
-	for i := range x {
-		x[i] /= 16
-	}
 	return datasets.FromFlat(x, []int{8, 8, 1}, t.Y().Data().([]float64), []int{1})
+}
+
+// digitScale is the first layer of the models of raw 8x8 digits: a Normalization
+// with mean 0 and variance 256, x/16, which maps the pixel counts 0..16 to [0, 1]
+// (exactly: 16 is a power of two), so that a saved model takes the raw counts.
+func digitScale() *layers.NormalizationLayer {
+	return layers.Normalization(layers.WithName("scale"), layers.WithMeanVariance([]float64{0}, []float64{256}))
 }

@@ -12,9 +12,9 @@ import (
 // digitSide is the height and width of scikit-learn's digits.
 const digitSide = 8
 
-// digitSet holds one part of scikit-learn's 8x8 digits as images in [0, 1] (the
-// pixel counts 0..16 divided by 16, as the vgg-digits recipe scales them), row
-// by row, digitSide*digitSide values per image, and their digits.
+// digitSet holds one part of scikit-learn's 8x8 digits as raw images (the pixel
+// counts 0..16, which the models scale with digitScale), row by row,
+// digitSide*digitSide values per image, and their digits.
 type digitSet struct {
 	pixels []float32
 	labels []int
@@ -43,7 +43,7 @@ func digitParts() (train, test digitSet, err error) {
 	return train, test, errors.Wrap(err, "digits: test part")
 }
 
-// newDigitSet scales a part of the digits to [0, 1] and checks its labels.
+// newDigitSet converts a part of the digits to float32 and checks its labels.
 func newDigitSet(t *datasets.Tensor) (digitSet, error) {
 	x, ok1 := t.X().Data().([]float64)
 	y, ok2 := t.Y().Data().([]float64)
@@ -54,7 +54,7 @@ func newDigitSet(t *datasets.Tensor) (digitSet, error) {
 	}
 	d := digitSet{pixels: make([]float32, len(x)), labels: make([]int, len(y))}
 	for i, v := range x {
-		d.pixels[i] = float32(v / 16)
+		d.pixels[i] = float32(v)
 	}
 	for i, v := range y {
 		if v != math.Trunc(v) || v < 0 || v > 9 {

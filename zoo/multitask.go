@@ -69,7 +69,7 @@ func digitTasks(d digitSet) (datasets.Multi, error) {
 // multitaskModel is a shared trunk with two heads, named after the outputs.
 func multitaskModel() (layers.Model, error) {
 	in := layers.NewInput("image", layers.Shape(digitSide, digitSide, 1))
-	h := layers.Flatten().Apply(in)
+	h := layers.Flatten().Apply(digitScale().Apply(in))
 	h = layers.Dense(128, layers.WithActivation("relu")).Apply(h)
 	h = layers.Dropout(0.2).Apply(h)
 	h = layers.Dense(64, layers.WithActivation("relu")).Apply(h)

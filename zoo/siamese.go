@@ -64,7 +64,7 @@ func pairTensors(d digitSet, perImage int, rng *rand.Rand) (datasets.Multi, erro
 		[]string{"same"}, []*tensor.Dense{columnTensor(same)})
 }
 
-// siameseModel applies one tower (Flatten, Dense 128, Dropout 0.2, Dense 32: a
+// siameseModel applies one tower (digitScale, Flatten, Dense 128, Dropout 0.2, Dense 32: a
 // Sequential without Input, whose weights are shared by both calls) to the two
 // images and classifies the pair from the
 // element-wise squared difference and product of the two embeddings, both of
@@ -73,6 +73,7 @@ func siameseModel() (layers.Model, error) {
 	left := layers.NewInput("left", layers.Shape(digitSide, digitSide, 1))
 	right := layers.NewInput("right", layers.Shape(digitSide, digitSide, 1))
 	tower := layers.NewSequential(
+		digitScale(),
 		layers.Flatten(),
 		layers.Dense(128, layers.WithActivation("relu")),
 		layers.Dropout(0.2),
