@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
 	"github.com/gokeras/gokeras/datasets"
 	"github.com/gokeras/gokeras/zoo"
+	"gorgonia.org/tensor"
 )
 
 // Bounds on the MLP of demo csv, so that a typo in -hidden, or a file far wider
@@ -25,11 +27,10 @@ const (
 )
 
 // csvUsage is the synopsis of demo csv.
-const csvUsage = "usage: demo csv -file F [-target COL] [-task classification|regression] [-hidden 64,32] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json]"
+const csvUsage = "usage: demo csv -file F [-test F] [-target COL] [-task classification|regression] [-hidden 128,64] [-dropout F] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-save F] [-plot F] [-report F] [-json]"
 
-// csvCmd trains an MLP on any CSV file with a held-out split:
-// demo csv -file F [-target COL] [-task classification|regression] [-hidden 64,32]
-// [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json].
+// csvCmd trains an MLP on any CSV file with a held-out split (see csvUsage and
+// zoo.TrainCSV); the saved model takes raw rows.
 func csvCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("csv", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -37,9 +38,15 @@ func csvCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	file := fs.String("file", "", "the CSV file (required; a record, one row, may take 1 MiB)")
 	target := fs.String("target", "", "the target column (default: the last one)")
 	task := fs.String("task", "classification", "classification (strings, or class ids 0, 1, ... below 10000, at least two present) or regression")
-	hidden := fs.String("hidden", "64,32", fmt.Sprintf("widths of the hidden ReLU layers, comma separated (at most %d layers of %d units, %s parameters in all)",
+	hidden := fs.String("hidden", "128,64", fmt.Sprintf("widths of the hidden ReLU layers, comma separated (at most %d layers of %d units, %s parameters in all)",
 		maxHiddenLayers, maxHiddenWidth, thousands(maxCSVParams)))
-	asJSON := trainingFlags(fs, &s, "the default: 50 epochs, batch 32, lr 0.005, seed 42")
+	testFile := fs.String("test", "", "held-out rows to report test metrics on, a CSV file with the same columns (default: 20% of -file's rows)")
+	patience := fs.Int("patience", 30, "stop when the validation loss (10% of the training rows) has not improved for this many epochs, keeping the best epoch's weights (the learning rate halves after 8); 0 trains every epoch")
+	dropout := fs.Float64("dropout", 0.1, "dropout rate after every hidden layer, in [0, 1)")
+	asJSON := trainingFlags(fs, &s, "the default: at most 200 epochs, batch 32, lr 0.003, seed 42")
+	plotPath := fs.String("plot", "", "after training, write the learning curves to this PNG or SVG file")
+	reportPath := fs.String("report", "", "after training, write a self-contained HTML report (summary, curves, metrics, confusion matrix) to this file")
+	save := fs.String("save", "", "after training, write the model (it takes raw rows: see demo predict and demo serve) and the optimizer state to this file")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "%s\nflags:\n", csvUsage)
 		fs.PrintDefaults()
@@ -49,6 +56,14 @@ func csvCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err := checkSettings(s); err != nil {
 		fmt.Fprintf(stderr, "demo csv: %v\n", err)
+		return exitUsage
+	}
+	if *patience < 0 || *patience > maxEpochs {
+		fmt.Fprintf(stderr, "demo csv: -patience %d: want 0 to %d\n", *patience, maxEpochs)
+		return exitUsage
+	}
+	if !(*dropout >= 0 && *dropout < 1) {
+		fmt.Fprintf(stderr, "demo csv: -dropout %g: want a rate in [0, 1)\n", *dropout)
 		return exitUsage
 	}
 	if *file == "" || fs.NArg() > 0 {
@@ -68,14 +83,30 @@ func csvCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	s.Out = stdout
-	res, err := zoo.TrainCSV(ctx, *file, *target, zoo.CSVTask(*task), widths, s)
+	opts := []zoo.CSVOption{zoo.CSVPatience(*patience), zoo.CSVDropout(*dropout)}
+	heldOut := "held-out metrics on 20% of the rows"
+	if *testFile != "" {
+		opts = append(opts, zoo.CSVTestFile(*testFile))
+		heldOut = "metrics on the rows of " + *testFile
+	}
+	res, err := zoo.TrainCSV(ctx, *file, *target, zoo.CSVTask(*task), widths, s, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "demo csv: %s\n", errorText(ctx, err))
 		return exitFailure
 	}
-	if err := writeReport(stdout, res, "held-out metrics on 20% of the rows"); err != nil {
+	if err := writeReport(stdout, res, heldOut); err != nil {
 		fmt.Fprintf(stderr, "demo csv: %s\n", errorText(ctx, err))
 		return exitFailure
+	}
+	if err := writePictures(res, s, *plotPath, *reportPath); err != nil {
+		fmt.Fprintf(stderr, "demo csv: %s\n", errorText(ctx, err))
+		return exitFailure
+	}
+	if *save != "" {
+		if err := saveResult(stdout, res, *save); err != nil {
+			fmt.Fprintf(stderr, "demo csv: %s\n", errorText(ctx, err))
+			return exitFailure
+		}
 	}
 	if *asJSON {
 		if err := writeJSON(stdout, res); err != nil {
@@ -136,7 +167,7 @@ func mlpParams(in int, hidden []int, out int) int64 {
 // maxCSVParams. It returns exitOK, or the exit status after a message on
 // stderr.
 func checkCSVModel(ctx context.Context, file, target string, task zoo.CSVTask, widths []int, hidden string, stderr io.Writer) int {
-	var opts []datasets.CSVOption
+	opts := []datasets.CSVOption{datasets.CSVRawStrings()} // as TrainCSV reads it: a missing string is ""
 	if target != "" {
 		opts = append(opts, datasets.CSVTarget(target))
 	}
@@ -158,12 +189,31 @@ func checkCSVModel(ctx context.Context, file, target string, task zoo.CSVTask, w
 		kind = fmt.Sprintf("%d classes", outputs)
 	}
 	features := len(data.FeatureNames)
+	for _, col := range data.Strings {
+		features += encodedWidth(col)
+	}
 	if n := mlpParams(features, widths, outputs); n > maxCSVParams {
 		fmt.Fprintf(stderr, "demo csv: -hidden %q on %d features and %s makes an MLP of %s parameters, more than the limit of %s\n",
 			hidden, features, kind, thousands(n), thousands(maxCSVParams))
 		return exitUsage
 	}
 	return exitOK
+}
+
+// encodedWidth bounds the features zoo.TrainCSV makes of a string column (col,
+// a String tensor): one-hot rows of its distinct values and an out-of-vocabulary
+// id, or above 10 of them an embedding of 8 to 16 dimensions.
+func encodedWidth(col *tensor.Dense) int {
+	vals, _ := col.Data().([]string)
+	seen := map[string]bool{}
+	for _, v := range vals {
+		seen[v] = true
+	}
+	v := len(seen) + 1
+	if v <= 10 {
+		return v
+	}
+	return min(16, max(8, int(math.Ceil(math.Sqrt(float64(v))))))
 }
 
 // thousands writes n >= 0 with commas between groups of three digits.

@@ -6,7 +6,7 @@
 //	demo [-debug] COMMAND [flags]
 //	demo list
 //	demo run NAME [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
-//	demo csv -file F [-target COL] [-task classification|regression] [-hidden 64,32] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json]
+//	demo csv -file F [-test F] [-target COL] [-task classification|regression] [-hidden 128,64] [-dropout F] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
 //	demo predict -model FILE -csv FILE [-target COL] [-json]
 //	demo serve -model FILE [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-stats] [-token SECRET]
 //	demo help
@@ -37,19 +37,27 @@
 // recipe's weight, bias, ls_weight and ls_bias).
 //
 // "demo csv -file F" trains an MLP (ReLU hidden layers of the -hidden widths,
-// default 64,32) on any CSV file and prints the summary and the metrics on 20%
-// of the rows held out (stratified for classification), as demo run does; the
-// training flags and -json are those of demo run. The target is the -target
-// column (default: the last one). -task classification (the default) takes
-// strings (each a class) or class ids, whole numbers from 0 below 10,000
+// default 128,64) on any CSV file and prints the summary and the metrics on 20%
+// of the rows held out (stratified for classification), or on the rows of the
+// -test file (same columns), as demo run does; the training flags, -json, -plot,
+// -report and -save are those of demo run. The target is the -target column
+// (default: the last one). -task classification (the default) takes strings
+// (each a class) or class ids, whole numbers from 0 below 10,000
 // (datasets.MaxClasses), and at least two classes must be present; it trains a
 // softmax with sparse_categorical_crossentropy and reports accuracy. -task
-// regression trains one linear output with mse and reports mae. Features are
-// standardized; string features become integer codes. Bounds: a record (a row)
-// of the file may take 1 MiB (datasets.MaxCSVRecordBytes), so that a file that
-// is not CSV fails at once; -hidden allows at most 64 layers of 16,384 units and
-// 20,000,000 parameters in the whole network (counted from the file's features
-// and classes).
+// regression trains a linear output on the standardized target and reports mse
+// and mae in the target's units. The model carries its preprocessing
+// (zoo.TrainCSV): a Normalization layer standardizes the numeric columns, each
+// string column is an input of its own turned into one-hot rows (or an
+// embedding) by a StringLookup, so a model saved with -save takes raw rows.
+// Training stops early when the loss on 10% of the training rows has not
+// improved for -patience epochs (default 30), keeping the best epoch's weights
+// (Adam's rate halves after 8 epochs without improvement); -epochs (default 200)
+// bounds it. -dropout (default 0.1) follows every hidden layer. Bounds: a record (a row) of the file may take
+// 1 MiB (datasets.MaxCSVRecordBytes), so that a file that is not CSV fails at
+// once; -hidden allows at most 64 layers of 16,384 units and 20,000,000
+// parameters in the whole network (counted from the file's features and
+// classes).
 //
 // "demo predict -model FILE -csv F [-target COL] [-json]" predicts every row of a
 // CSV file with a saved model (demo run -save, or a model's Save) and prints one
@@ -58,7 +66,17 @@
 // all of its values; for inputs "user_id" (shape (1), int64) and "features" (3),
 // column 1 is the id and columns 2-4 the features. An integer input takes whole
 // numbers only (3 or 3.0, not 3.5 nor a string), within its dtype, below 2^53 and,
-// when an Embedding takes the input, within [0, vocabulary). A model of one output
+// when an Embedding takes the input, within [0, vocabulary). A string input (a
+// model that maps strings to ids itself, as demo csv's do) takes the text of its
+// fields, numbers-looking text included ("07" stays "07"), read as demo csv's
+// training reads it: without surrounding spaces, and "" for a missing value
+// (empty, NA, NaN, ?); a value may take 4 KiB. When the file has a header, a string
+// input of shape (1) named like a column takes that column, and the other columns
+// fill the other inputs in order: so a model saved by demo csv -save (input
+// "numeric", the numeric columns in file order, then one string input per string
+// column, named after it) predicts the rows of its training file as they are,
+// with -target naming the target. A value unknown to a lookup without
+// out-of-vocabulary ids is an error naming its row and column. A model of one output
 // prints its values comma separated and, for more than one value, a tab and the
 // index of the largest (the class); with -json, {"row":0,"output":[...],"class":1}.
 // A model of several outputs prints, tab separated, NAME=V1,V2,... per output in
@@ -79,17 +97,25 @@
 //	GET /metrics    Prometheus text format                    (only with -stats or -token)
 //	GET /healthz
 //
-// The "rows" form is for a model of one input; it answers "predictions" (and
-// "classes" when an output row has more than one value) for a model of one output,
-// and the named answer for a model of several. The named form works for any model:
-// every input by name, no other name, the same number of rows each. A row holds
-// one example's values flattened (row-major over the input's shape); an output row
-// likewise, and "classes" gives the index of the largest value for every output of
-// shape (k), k > 1. Integer inputs take integers within their dtype (3, 3.0 or
-// 3e0; not 3.5 nor 1e30) and, where an Embedding takes the input directly, within
-// [0, vocabulary) ("vocab" in /v1/model); float inputs take finite numbers (within
-// float32 for a float32 model). A request that breaks a rule gets a 400 whose
-// {"error": ...} names the input, the row and the column. A StandardScaler attached
+// In the "rows" form a row holds one example's values of every input, flattened
+// (row-major over each input's shape), in the model's input order, as demo
+// predict's columns do: [1.5, -2, "red"] for inputs "numeric" (2) and "color" (1).
+// It answers "predictions" (and "classes" when an output row has more than one
+// value) for a model of one output, and the named answer for a model of several.
+// The named form gives every input by name, no other name, the same number of
+// rows each, a row holding that input's values: {"inputs": {"numeric": [[1.5,
+// -2]], "color": [["red"]]}}. An output row is flattened likewise, and "classes"
+// gives the index of the largest value for every output of shape (k), k > 1.
+// Integer inputs take integers within their dtype (3, 3.0 or 3e0; not 3.5 nor
+// 1e30) and, where an Embedding takes the input directly, within [0, vocabulary)
+// ("vocab" in /v1/model); float inputs take finite numbers (within float32 for a
+// float32 model); string inputs ("dtype": "string" in /v1/model) take JSON
+// strings of at most 4 KiB, as they are (a number there is an error, as a string
+// is at a number's place), and where a lookup without out-of-vocabulary ids
+// takes the input, only the values of its vocabulary. A request that breaks a
+// rule gets a 400 whose {"error": ...} names the input, the row and the column
+// (and the unknown value); so does an unknown value that a lookup behind other
+// layers meets, while the requests batched with it get their answers. A StandardScaler attached
 // to the model as "scaler" is applied to the input of a model of one float input
 // (both forms, and demo predict); a model of any other kind that carries one is
 // refused when loaded, rather than served without it.

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gokeras/gokeras/datasets"
+	"gorgonia.org/tensor"
+
+	"github.com/gokeras/gokeras/layers"
 	"github.com/gokeras/gokeras/plots"
 	"github.com/gokeras/gokeras/report"
 	"github.com/gokeras/gokeras/zoo"
@@ -26,14 +28,18 @@ func writePictures(res *zoo.Result, s zoo.Settings, plotPath, reportPath string)
 	if err != nil {
 		return err
 	}
+	used := res.Settings // the values the run used, defaults filled in
+	if used.Epochs == 0 {
+		used = s
+	}
 	r := &report.Report{
 		Title:   "gokeras: " + res.Model,
 		Summary: res.Summary,
 		History: res.History,
 		Final:   map[string]map[string]float64{"train": res.Train, "test": res.Test},
 		Params: map[string]string{
-			"recipe": res.Model, "epochs": fmt.Sprint(res.Epochs), "batch_size": fmt.Sprint(s.BatchSize),
-			"learning_rate": fmt.Sprint(s.LR), "seed": fmt.Sprint(s.Seed),
+			"recipe": res.Model, "epochs": fmt.Sprint(res.Epochs), "batch_size": fmt.Sprint(used.BatchSize),
+			"learning_rate": fmt.Sprint(used.LR), "seed": fmt.Sprint(used.Seed), "max_epochs": fmt.Sprint(used.Epochs),
 			"optimizer": res.Trainer.Optimizer().Name(), "seconds": fmt.Sprintf("%.2f", res.Seconds),
 		},
 		Confusion: conf,
@@ -42,24 +48,35 @@ func writePictures(res *zoo.Result, s zoo.Settings, plotPath, reportPath string)
 	return errors.Wrap(report.Write(reportPath, r), "report")
 }
 
-// confusion returns the test confusion matrix of a classifier (a model whose
-// metrics include accuracy), or nil for a regression.
+// confusion returns the test confusion matrix of a classifier of one output (a
+// model whose metrics include accuracy), with the model's class names when it has
+// them, or nil for a regression or a model of several outputs.
 func confusion(res *zoo.Result) (*plots.Confusion, error) {
-	if _, ok := res.Test["accuracy"]; !ok || res.TestData == nil {
+	m := res.TestMulti
+	if _, ok := res.Test["accuracy"]; !ok || m == nil || len(m.Targets()) != 1 || m.Len() == 0 {
 		return nil, nil
 	}
-	test, err := datasets.Materialize(res.TestData)
-	if err != nil {
-		return nil, err
+	n := m.Len()
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
 	}
-	pred, err := res.Trainer.Predict(test.X())
-	if err != nil {
-		return nil, err
+	xs := make([]*tensor.Dense, len(m.Inputs()))
+	for i, sp := range m.Inputs() {
+		xs[i] = tensor.New(tensor.Of(sp.DType), tensor.WithShape(append([]int{n}, sp.Shape...)...))
 	}
-	out := toFloats(pred.Data())
-	n := test.Len()
+	ysp := m.Targets()[0]
+	yt := tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(append([]int{n}, ysp.Shape...)...))
+	if err := m.GatherMulti(idx, xs, []*tensor.Dense{yt}); err != nil {
+		return nil, errors.Wrap(err, "confusion matrix: test data")
+	}
+	preds, err := res.Trainer.PredictTensors(xs)
+	if err != nil {
+		return nil, errors.Wrap(err, "confusion matrix: predict")
+	}
+	out := toFloats(preds[0].Data())
 	width := len(out) / n
-	ys := test.Y().Data().([]float64)
+	ys := yt.Data().([]float64)
 	yw := len(ys) / n
 	truth, guess := make([]int, n), make([]int, n)
 	classes := max(width, 2)
@@ -81,6 +98,9 @@ func confusion(res *zoo.Result) (*plots.Confusion, error) {
 	names := make([]string, classes)
 	for i := range names {
 		names[i] = fmt.Sprint(i)
+	}
+	if known, err := layers.ClassNames(res.Trainer.Model()); err == nil && len(known) == classes {
+		names = known
 	}
 	return plots.ConfusionMatrix(truth, guess, names)
 }

@@ -30,8 +30,12 @@ func predictCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			"prints one line per CSV row: the output values, comma separated, and for\n"+
 			"more than one output value a tab and the index of the largest (the class).\n"+
 			"The feature columns are the model's inputs, flattened, in the model's input\n"+
-			"order; integer inputs take whole numbers. A model of several outputs prints\n"+
-			"NAME=V1,V2,... per output and NAME.class=K, tab separated.\nflags:\n")
+			"order (with a header, a string input of shape (1) named like a column takes\n"+
+			"that column, as demo csv saves them); float inputs take numbers, integer inputs\n"+
+			"whole numbers, string inputs the text of their fields (numbers-looking text\n"+
+			"included; trimmed, and \"\" for a missing value, as demo csv reads them; at most\n"+
+			"4 KiB). A model of several outputs prints NAME=V1,V2,... per output and\n"+
+			"NAME.class=K, tab separated.\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -57,7 +61,8 @@ func predictCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // CSV's feature columns (every column but -target) are the inputs' values, flattened,
 // in the model's input order: for a model of one input, all of them; for inputs
 // "user_id" (1) and "features" (3), the first column is the id and the next three
-// the features. Integer inputs take whole numbers (ids), checked as the server does.
+// the features. Integer inputs take whole numbers (ids), checked as the server does;
+// String inputs take text (see predictRawFile).
 func predictCSV(ctx context.Context, w io.Writer, modelPath, csvPath, target string, asJSON bool) error {
 	sm, err := loadServingModel(modelPath)
 	if err != nil {
@@ -70,6 +75,9 @@ func predictCSV(ctx context.Context, w io.Writer, modelPath, csvPath, target str
 // predictFile is predictCSV with the model loaded. A prediction that fails (a
 // panic in the predictor included, recovered as an error) fails the command.
 func predictFile(ctx context.Context, w io.Writer, sm *servingModel, csvPath, target string, asJSON bool) error {
+	if sm.hasStrings() {
+		return predictRawFile(ctx, w, sm, csvPath, target, asJSON)
+	}
 	opt := datasets.CSVNoTarget()
 	if target != "" {
 		opt = datasets.CSVTarget(target)
@@ -80,14 +88,7 @@ func predictFile(ctx context.Context, w io.Writer, sm *servingModel, csvPath, ta
 	}
 	n, cols := data.X.Shape()[0], data.X.Shape()[1]
 	if width := sm.width(); cols != width {
-		msg := fmt.Sprintf("%s has %d feature columns (%s), the model takes %d values per row", csvPath, cols, strings.Join(data.FeatureNames, ", "), width)
-		if len(sm.ins) > 1 {
-			msg += fmt.Sprintf(" (%s, in this order)", sm.describeWidths())
-		}
-		if target == "" && cols == width+1 {
-			msg += ": leave the target out with -target COL"
-		}
-		return errors.New(msg)
+		return sm.widthError(csvPath, data.FeatureNames, target)
 	}
 	flat, ok := data.X.Data().([]float64)
 	if !ok {
@@ -97,7 +98,27 @@ func predictFile(ctx context.Context, w io.Writer, sm *servingModel, csvPath, ta
 	if err != nil {
 		return err
 	}
-	ys, err := sm.predict(ctx, vals, where)
+	return sm.writePredictions(ctx, w, csvPath, vals, where, n, asJSON)
+}
+
+// widthError says that the CSV's feature columns (names) are not as many as the
+// values the model takes per row.
+func (s *servingModel) widthError(csvPath string, names []string, target string) error {
+	cols, width := len(names), s.width()
+	msg := fmt.Sprintf("%s has %d feature columns (%s), the model takes %d values per row", csvPath, cols, strings.Join(names, ", "), width)
+	if len(s.ins) > 1 {
+		msg += fmt.Sprintf(" (%s, in this order)", s.describeWidths())
+	}
+	if target == "" && cols == width+1 {
+		msg += ": leave the target out with -target COL"
+	}
+	return errors.New(msg)
+}
+
+// writePredictions predicts the n rows of vals (every input's, in the model's
+// order) and writes one line per row.
+func (s *servingModel) writePredictions(ctx context.Context, w io.Writer, csvPath string, vals []inputValues, where locator, n int, asJSON bool) error {
+	ys, err := s.predict(ctx, vals, where)
 	if err != nil {
 		var bad *badRequest
 		if errors.As(err, &bad) {
@@ -119,7 +140,7 @@ func predictFile(ctx context.Context, w io.Writer, sm *servingModel, csvPath, ta
 		outs[k] = outputRows(y)
 	}
 	for i := 0; i < n; i++ {
-		if err := sm.writeNamedPrediction(bw, i, outs, asJSON); err != nil {
+		if err := s.writeNamedPrediction(bw, i, outs, asJSON); err != nil {
 			return err
 		}
 	}
@@ -177,23 +198,11 @@ func (s *servingModel) csvInputs(flat []float64, n int, names []string, vocab *d
 				}
 			}
 		}
-		lo, hi := intRange(in.DType)
 		v.ints = make([]int64, 0, n*in.width)
 		for r := 0; r < n; r++ {
 			for c := 0; c < in.width; c++ {
 				f := flat[r*width+offset[i]+c]
-				var problem string
-				switch {
-				case f != math.Trunc(f):
-					problem = fmt.Sprintf("%v is not an integer (the input is %v)", f, in.DType)
-				case math.Abs(f) > maxExactID:
-					problem = fmt.Sprintf("%v is beyond 2^53, the largest id demo predict reads exactly", f)
-				case int64(f) < lo || int64(f) > hi:
-					problem = fmt.Sprintf("%v is out of the range of %v [%d, %d]", f, in.DType, lo, hi)
-				default:
-					problem = in.checkID(int64(f))
-				}
-				if problem != "" {
+				if problem := csvID(f, in); problem != "" {
 					return nil, nil, errors.Errorf("%s: %s: %s", csvPath, where(i, r, c), problem)
 				}
 				v.ints = append(v.ints, int64(f))
@@ -202,6 +211,22 @@ func (s *servingModel) csvInputs(flat []float64, n int, names []string, vocab *d
 		vals[i] = v
 	}
 	return vals, where, nil
+}
+
+// csvID returns a problem for the value f of integer input in read from a CSV
+// file, or "": f must be whole, within 2^53 (exact in float64), within the
+// input's dtype and the ids its Embedding (or strict lookup) takes.
+func csvID(f float64, in inputSpec) string {
+	lo, hi := intRange(in.DType)
+	switch {
+	case f != math.Trunc(f):
+		return fmt.Sprintf("%v is not an integer (the input is %v)", f, in.DType)
+	case math.Abs(f) > maxExactID:
+		return fmt.Sprintf("%v is beyond 2^53, the largest id demo predict reads exactly", f)
+	case int64(f) < lo || int64(f) > hi:
+		return fmt.Sprintf("%v is out of the range of %v [%d, %d]", f, in.DType, lo, hi)
+	}
+	return in.checkID(int64(f))
 }
 
 // checkNumberColumns returns an error for a float input's column that ReadCSV

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gokeras/gokeras/datasets"
+	"github.com/gokeras/gokeras/graph"
 	"github.com/gokeras/gokeras/layers"
 	"github.com/gokeras/gokeras/trainers"
 	"github.com/pkg/errors"
@@ -29,15 +30,30 @@ type servingModel struct {
 	scaler *datasets.StandardScaler // nil when none is attached
 	ins    []inputSpec
 	outs   []outputSpec
+	lookup map[string]int // lookup layer name -> the input it takes directly
 }
+
+// maxStringBytes is the longest value a String input takes from a request or a
+// CSV file, in bytes (longer ones are the caller's error naming row and column).
+const maxStringBytes = 4 << 10
 
 // inputSpec describes one model input for serving.
 type inputSpec struct {
-	layers.Spec        // DType resolved: the model's float type for a float input
-	width       int    // values per row: the product of the shape
-	isInt       bool   // integer ids (int32, int64)
-	vocab       int    // > 0: an Embedding (embedding) takes the input: ids in [0, vocab)
-	embedding   string // that Embedding's name
+	layers.Spec                // DType resolved: the model's float type for a float input
+	width       int            // values per row: the product of the shape
+	isInt       bool           // integer ids (int32, int64)
+	isString    bool           // raw strings (tensor.String), mapped to ids inside the model
+	vocab       int            // > 0: an Embedding (embedding) takes the input: ids in [0, vocab)
+	embedding   string         // that Embedding's name
+	strict      []strictLookup // lookups without out-of-vocabulary ids that take the input
+}
+
+// kindName says what the input's values are, for errors: "a number", "a string".
+func (s inputSpec) kindName() string {
+	if s.isString {
+		return "a string"
+	}
+	return "a number"
 }
 
 // takes says how many values a row of the input holds, for errors.
@@ -45,12 +61,26 @@ func (s inputSpec) takes() string {
 	return fmt.Sprintf("the input takes %d (shape %s)", s.width, fmtShape(s.Shape))
 }
 
-// checkID returns a problem for an id the input's Embedding cannot look up, or "".
+// checkID returns a problem for an id the input's Embedding cannot look up (or a
+// lookup without out-of-vocabulary ids does not know), or "".
 func (s inputSpec) checkID(id int64) string {
 	if s.vocab > 0 && (id < 0 || id >= int64(s.vocab)) {
 		return fmt.Sprintf("id %d is out of range [0, %d) of embedding %q", id, s.vocab, s.embedding)
 	}
+	if len(s.strict) > 0 {
+		return checkLookups(s.strict, strconv.FormatInt(id, 10), false)
+	}
 	return ""
+}
+
+// checkString returns a problem for a value of a String input: longer than
+// maxStringBytes, or unknown to a lookup without out-of-vocabulary ids that
+// takes the input; "" when the model takes it.
+func (s inputSpec) checkString(v string) string {
+	if len(v) > maxStringBytes {
+		return fmt.Sprintf("the string %q is %d bytes, over the limit of %d bytes", clip(v), len(v), maxStringBytes)
+	}
+	return checkLookups(s.strict, v, true)
 }
 
 // outputSpec describes one model output for serving.
@@ -75,14 +105,18 @@ func newServingModel(path string, m layers.Model, opts ...trainers.PredictorOpti
 	if m == nil || !m.Built() {
 		return nil, errors.New("the model is not built")
 	}
-	s := &servingModel{path: path, model: m}
+	s := &servingModel{path: path, model: m, lookup: lookupInputs(m)}
 	vocab, embedding := embeddingInputs(m)
+	strict := strictLookupInputs(m)
 	for i, sp := range m.Inputs() {
 		in := inputSpec{Spec: sp, width: product(sp.Shape)}
 		switch sp.DType {
 		case tensor.Int32, tensor.Int64, tensor.Int:
 			in.isInt = true
-			in.vocab, in.embedding = vocab[i], embedding[i]
+			in.vocab, in.embedding, in.strict = vocab[i], embedding[i], strict[i]
+		case tensor.String:
+			in.isString = true
+			in.strict = strict[i]
 		case tensor.Float32, tensor.Float64:
 		default:
 			in.DType = m.DType() // the model's float type
@@ -101,7 +135,7 @@ func newServingModel(path string, m layers.Model, opts ...trainers.PredictorOpti
 		return nil, err
 	}
 	if ok {
-		if len(s.ins) != 1 || s.ins[0].isInt {
+		if len(s.ins) != 1 || s.ins[0].isInt || s.ins[0].isString {
 			return nil, errors.Errorf("the model carries a %q attachment, which demo serve and demo predict apply only to a model of one float input; "+
 				"this model's inputs are %s: scale on the client, and remove the attachment (or save it under another name) to serve the model",
 				scalerAttachment, s.describeInputs())
@@ -162,6 +196,10 @@ func (s *servingModel) predict(ctx context.Context, vals []inputValues, where lo
 			xs[i] = tensor.New(tensor.WithShape(append([]int{v.n}, in.Shape...)...), tensor.WithBacking(v.ints))
 			continue
 		}
+		if in.isString {
+			xs[i] = tensor.New(tensor.WithShape(append([]int{v.n}, in.Shape...)...), tensor.WithBacking(v.strs))
+			continue
+		}
 		x := tensor.New(tensor.WithShape(v.n, in.width), tensor.WithBacking(v.floats))
 		scaled := v.floats
 		if s.scaler != nil {
@@ -182,7 +220,28 @@ func (s *servingModel) predict(ctx context.Context, vals []inputValues, where lo
 		}
 		xs[i] = x
 	}
-	return s.pred.PredictTensors(ctx, xs)
+	ys, err := s.pred.PredictTensors(ctx, xs)
+	if err != nil {
+		return nil, s.lookupError(err, where)
+	}
+	return ys, nil
+}
+
+// lookupError turns a *graph.LookupError (a value unknown to a lookup without
+// out-of-vocabulary ids that the server did not check itself: one reached through
+// other layers) into a *badRequest naming the value, and the input, row and column
+// with where when the lookup takes an input directly. The Predictor gives the
+// error to the request that holds the value only, its Row that request's row.
+// Other errors are returned as they are.
+func (s *servingModel) lookupError(err error, where locator) error {
+	var le *graph.LookupError
+	if !errors.As(err, &le) {
+		return err
+	}
+	if i, ok := s.lookup[le.Table]; ok && le.Pos >= 0 && le.Pos < s.ins[i].width {
+		return badf("%s: %q is not in the vocabulary of lookup %q, which has no out-of-vocabulary ids", where(i, le.Row, le.Pos), clip(le.Value), le.Table)
+	}
+	return badf("row %d: %q (position %d) is not in the vocabulary of lookup %q, which has no out-of-vocabulary ids", le.Row, clip(le.Value), le.Pos, le.Table)
 }
 
 // checkRange returns a *badRequest for the first value of scaled (the values of

@@ -45,15 +45,12 @@ func decodePredict(body io.Reader, sm *servingModel, maxBody int64) (vals []inpu
 	case req.Inputs != nil:
 		vals, err = decodeNamed(req.Inputs, sm)
 		where, named = sm.namedWhere, true
-	case len(sm.ins) != 1:
-		if !hasRows {
-			return nil, false, nil, http.StatusBadRequest, errors.Errorf("no inputs (the model's inputs are %s; %s)", sm.describeInputs(), wantForms)
-		}
-		return nil, false, nil, http.StatusBadRequest, errors.Errorf(`the model has %d inputs (%s): send {"inputs": {%s}}, not "rows"`,
-			len(sm.ins), sm.describeInputs(), namedExample(sm))
+	case len(sm.ins) != 1 && !hasRows:
+		return nil, false, nil, http.StatusBadRequest, errors.Errorf(`no inputs (the model's inputs are %s; send {"inputs": {%s}}, or {"rows": [[...], ...]} with every input's values in each row, in this order)`,
+			sm.describeInputs(), namedExample(sm))
 	default:
 		vals, err = decodeRows(req.Rows, sm)
-		where = rowsWhere
+		where = sm.rowsWhere
 	}
 	if err != nil {
 		return nil, false, nil, http.StatusBadRequest, err
@@ -61,8 +58,19 @@ func decodePredict(body io.Reader, sm *servingModel, maxBody int64) (vals []inpu
 	return vals, named, where, 0, nil
 }
 
-// rowsWhere names a value of the "rows" form: "row 2 value 0".
-func rowsWhere(_, row, col int) string { return fmt.Sprintf("row %d value %d", row, col) }
+// rowsWhere names a value of the "rows" form: "row 2 value 0"; for a model of
+// several inputs, whose rows hold every input's values in input order, `row 2
+// value 4 (input "color" column 0)`.
+func (s *servingModel) rowsWhere(in, row, col int) string {
+	if len(s.ins) == 1 {
+		return fmt.Sprintf("row %d value %d", row, col)
+	}
+	at := col
+	for _, prev := range s.ins[:in] {
+		at += prev.width
+	}
+	return fmt.Sprintf("row %d value %d (input %q column %d)", row, at, s.ins[in].Name, col)
+}
 
 // namedWhere names a value of the named form: `input "user_id" row 2 column 0`.
 func (s *servingModel) namedWhere(in, row, col int) string {
@@ -78,21 +86,23 @@ func namedExample(sm *servingModel) string {
 	return strings.Join(parts, ", ")
 }
 
-// decodeRows reads the "rows" form for a model of one input. A float input reads
-// as it always has (numbers decoded as float64); an integer input goes through
-// parseRows, which takes only integers in range.
+// decodeRows reads the "rows" form. A row holds one example's values of every
+// input, flattened, in the model's input order (for a model of one input, that
+// input's values). A model of one float input reads as it always has (numbers
+// decoded as float64, the fast path first); any other goes through parseRows
+// input by input, which takes only integers in range for an integer input and
+// JSON strings for a String input.
 func decodeRows(raw json.RawMessage, sm *servingModel) ([]inputValues, error) {
 	in := sm.ins[0]
 	if !hasRowsJSON(raw) {
 		return nil, errors.New("no rows (" + wantForms + ")")
 	}
-	if in.isInt {
+	if len(sm.ins) != 1 || in.isInt || in.isString {
 		var rows [][]json.RawMessage
 		if err := json.Unmarshal(raw, &rows); err != nil {
 			return nil, errors.Wrap(err, `malformed JSON (want {"rows": [[...], ...]})`)
 		}
-		v, err := sm.parseRows(0, rows, rowsWhere, func(row int) string { return fmt.Sprintf("row %d", row) })
-		return []inputValues{v}, err
+		return sm.splitRows(rows)
 	}
 	if vals, n, ok := parseFloatRows(raw, in.width); ok && n > 0 {
 		return []inputValues{{n: n, floats: vals}}, nil
@@ -103,7 +113,7 @@ func decodeRows(raw json.RawMessage, sm *servingModel) ([]inputValues, error) {
 		// beyond float64 such as 1e999, a string) by row and column.
 		var lits [][]json.RawMessage
 		if json.Unmarshal(raw, &lits) == nil {
-			if _, bad := sm.parseRows(0, lits, rowsWhere, func(row int) string { return fmt.Sprintf("row %d", row) }); bad != nil {
+			if _, bad := sm.parseRows(0, lits, sm.rowsWhere, func(row int) string { return fmt.Sprintf("row %d", row) }); bad != nil {
 				return nil, bad
 			}
 		}
@@ -122,6 +132,35 @@ func decodeRows(raw json.RawMessage, sm *servingModel) ([]inputValues, error) {
 		}
 	}
 	return []inputValues{{n: len(rows), floats: vals}}, nil
+}
+
+// splitRows reads rows of the "rows" form (see decodeRows) input by input.
+func (s *servingModel) splitRows(rows [][]json.RawMessage) ([]inputValues, error) {
+	if len(s.ins) == 1 {
+		v, err := s.parseRows(0, rows, s.rowsWhere, func(row int) string { return fmt.Sprintf("row %d", row) })
+		return []inputValues{v}, err
+	}
+	width := s.width()
+	for r, row := range rows {
+		if len(row) != width {
+			return nil, badf("row %d has %d values, the model takes %d (%s, in this order)", r, len(row), width, s.describeWidths())
+		}
+	}
+	vals := make([]inputValues, len(s.ins))
+	part := make([][]json.RawMessage, len(rows))
+	from := 0
+	for i, in := range s.ins {
+		for r, row := range rows {
+			part[r] = row[from : from+in.width]
+		}
+		v, err := s.parseRows(i, part, s.rowsWhere, func(row int) string { return fmt.Sprintf("row %d", row) })
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+		from += in.width
+	}
+	return vals, nil
 }
 
 // hasRowsJSON reports whether raw, a JSON value, is anything but null, an empty
@@ -164,7 +203,7 @@ func decodeNamed(inputs map[string]json.RawMessage, sm *servingModel) ([]inputVa
 		}
 		var rows [][]json.RawMessage
 		if err := json.Unmarshal(raw, &rows); err != nil {
-			return nil, errors.Wrapf(err, "input %q: malformed JSON (want rows of numbers: [[...], ...])", in.Name)
+			return nil, errors.Wrapf(err, "input %q: malformed JSON (want rows of values: [[...], ...])", in.Name)
 		}
 		if len(rows) == 0 {
 			return nil, errors.Errorf("input %q has no rows", in.Name)

@@ -24,12 +24,14 @@ const defaultMaxBody = 1 << 20
 
 // predictRequest is the body of POST /v1/predict, in one of two forms:
 //
-//	{"rows": [[...], ...]}                        a model of one input
+//	{"rows": [[...], ...]}                        any model: a row holds every input's values
 //	{"inputs": {"NAME": [[...], ...], ...}}       any model: every input by name
 //
-// A row holds an example's values flattened (row-major over the input's shape);
-// integer inputs take integers. The model's attached scaler, if any, is applied by
-// the server (models of one float input only).
+// A row holds an example's values flattened (row-major over the input's shape; in
+// the "rows" form, every input's in the model's input order); float inputs take
+// numbers, integer inputs integers, String inputs JSON strings (at most
+// maxStringBytes each). The model's attached scaler, if any, is applied by the
+// server (models of one float input only).
 type predictRequest struct {
 	Rows   json.RawMessage            `json:"rows"`
 	Inputs map[string]json.RawMessage `json:"inputs"`
@@ -140,10 +142,13 @@ const retryAfter = 1 * time.Second
 // (cfg.token, as "Authorization: Bearer TOKEN"; 401 without it); otherwise 404.
 //
 // Errors are JSON {"error": "..."}: 400 for malformed JSON or rows the model does
-// not take (naming the input, row and column), 404 for other paths, 405 for a
-// wrong method, 413 for a body over maxBody bytes, 500 when the prediction fails
-// (a panic in the predictor included: logged, and the server goes on), 503 with
-// Retry-After when cfg.maxInFlight predictions are in flight already.
+// not take (naming the input, row and column: a number for a String input, a
+// string for a numeric one, a string over maxStringBytes, an id out of an
+// embedding's range, a value unknown to a lookup without out-of-vocabulary ids,
+// whether the server finds it or the Predictor's run does), 404 for other paths,
+// 405 for a wrong method, 413 for a body over maxBody bytes, 500 when the
+// prediction fails (a panic in the predictor included: logged, and the server goes
+// on), 503 with Retry-After when cfg.maxInFlight predictions are in flight already.
 func newHandler(sm *servingModel, cfg handlerConfig) *apiServer {
 	s := &apiServer{sm: sm, cfg: cfg, mux: http.NewServeMux()}
 	if cfg.maxInFlight > 0 {

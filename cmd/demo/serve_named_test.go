@@ -108,7 +108,8 @@ func checkNamedRows(t *testing.T, got namedAnswer, want map[string][]float32, n 
 }
 
 // TestHandlerNamedRoundTrip: the named form through the handler gives the numbers
-// of Predictor.PredictNamed, for ids written as 3, 3.0 or 3e0.
+// of Predictor.PredictNamed, for ids written as 3, 3.0 or 3e0; so does the "rows"
+// form, whose rows hold every input's values in input order.
 func TestHandlerNamedRoundTrip(t *testing.T) {
 	path := saveModel(t, testFunctional(t))
 	sm := testServing(t, path)
@@ -120,6 +121,8 @@ func TestHandlerNamedRoundTrip(t *testing.T) {
 	bodies := map[string]string{
 		"integers": namedBody(ids, feats),
 		"spelled":  `{"inputs": {"features": [[0.5, -1, 2], [1, 1, 1], [-3, 0.25, 10], [0, 0, 0]], "user_id": [[3.0], [0.7e1], [-0], [900e-2]]}}`,
+		// The "rows" form: every input's values in a row, in input order.
+		"rows": `{"rows": [[3, 0.5, -1, 2], [7, 1, 1, 1], [0, -3, 0.25, 10], [9, 0, 0, 0]]}`,
 	}
 	for name, body := range bodies {
 		t.Run(name, func(t *testing.T) {
@@ -151,7 +154,11 @@ func TestHandlerNamedErrors(t *testing.T) {
 		{"missing input", `{"inputs": {` + okIDs + `}}`, `missing input "features"`},
 		{"empty inputs", `{"inputs": {}}`, `missing input "user_id"`},
 		{"no inputs", `{}`, `no inputs (the model's inputs are "user_id" (1) int64, "features" (3) float32`},
-		{"rows form", `{"rows": [[1, 1, 2, 3]]}`, `the model has 2 inputs ("user_id" (1) int64, "features" (3) float32): send {"inputs": {"user_id": [[...], ...], "features": [[...], ...]}}`},
+		{"rows form, short row", `{"rows": [[1, 1, 2, 3], [1, 2, 3]]}`, `row 1 has 3 values, the model takes 4 (user_id: 1, features: 3, in this order)`},
+		{"rows form, string id", `{"rows": [["3", 1, 2, 3]]}`, `row 0 value 0 (input "user_id" column 0) is "3", want a number`},
+		{"rows form, null", `{"rows": [[3, 1, null, 3]]}`, `row 0 value 2 (input "features" column 1) is null, want a number`},
+		{"rows form, id beyond vocab", `{"rows": [[10, 1, 2, 3]]}`, `row 0 value 0 (input "user_id" column 0): id 10 is out of range [0, 10)`},
+		{"rows form, no rows", `{"rows": []}`, `no rows`},
 		{"both forms", `{"rows": [[1]], "inputs": {` + okIDs + `}}`, `either "rows" or "inputs"`},
 		{"wide row", `{"inputs": {` + okIDs + `, "features": [[1, 2, 3], [4, 5]]}}`, `input "features" row 1 has 2 values, the input takes 3 (shape (3))`},
 		{"wide id row", `{"inputs": {"user_id": [[1, 2], [2]], ` + okFeats + `}}`, `input "user_id" row 0 has 2 values, the input takes 1 (shape (1))`},

@@ -6,16 +6,19 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gorgonia.org/tensor"
 )
 
 // inputValues holds the rows of one model input, flat (row-major, the input's
-// shape flattened): floats for a float input, ints for an integer one.
+// shape flattened): floats for a float input, ints for an integer one, strs for a
+// String one.
 type inputValues struct {
 	n      int
 	floats []float64
 	ints   []int64
+	strs   []string
 }
 
 // locator names value col of row of input in in an error: "row 2 value 0" for the
@@ -106,14 +109,19 @@ func isNumberLiteral(raw []byte) bool {
 // parseRows reads rows of raw JSON values for input in (see servingModel.ins) into
 // values, checking the width of every row and every value: a number, an integer
 // within the dtype's range (and the ids of an Embedding fed by the input) for an
-// integer input, a finite number for a float input. where names values in errors;
-// what names the input in errors about whole rows ("row 3", `input "x" row 3`).
+// integer input, a finite number for a float input, a JSON string of at most
+// maxStringBytes (known to a lookup without out-of-vocabulary ids fed by the
+// input) for a String input. where names values in errors; what names the input
+// in errors about whole rows ("row 3", `input "x" row 3`).
 func (s *servingModel) parseRows(in int, rows [][]json.RawMessage, where locator, what func(row int) string) (inputValues, error) {
 	spec := s.ins[in]
 	v := inputValues{n: len(rows)}
-	if spec.isInt {
+	switch {
+	case spec.isInt:
 		v.ints = make([]int64, 0, len(rows)*spec.width)
-	} else {
+	case spec.isString:
+		v.strs = make([]string, 0, len(rows)*spec.width)
+	default:
 		v.floats = make([]float64, 0, len(rows)*spec.width)
 	}
 	for r, row := range rows {
@@ -124,7 +132,14 @@ func (s *servingModel) parseRows(in int, rows [][]json.RawMessage, where locator
 			lit := strings.TrimSpace(string(raw))
 			switch {
 			case lit == "null":
-				return v, badf("%s is null, want a number", where(in, r, c))
+				return v, badf("%s is null, want %s", where(in, r, c), spec.kindName())
+			case spec.isString:
+				str, problem := stringLiteral(lit, spec)
+				if problem != "" {
+					return v, badf("%s%s", where(in, r, c), problem)
+				}
+				v.strs = append(v.strs, str)
+				continue
 			case !isNumberLiteral([]byte(lit)):
 				return v, badf("%s is %s, want a number", where(in, r, c), clip(lit))
 			}
@@ -152,10 +167,39 @@ func (s *servingModel) parseRows(in int, rows [][]json.RawMessage, where locator
 	return v, nil
 }
 
-// clip shortens a long literal for an error message.
+// stringLiteral reads the JSON literal lit as a value of the String input spec.
+// problem, for an error after the value's place, is " is 3, want a string (...)"
+// for a literal that is not a JSON string, or ": ..." for a string the input does
+// not take (too long, unknown to a strict lookup).
+func stringLiteral(lit string, spec inputSpec) (string, string) {
+	if !strings.HasPrefix(lit, `"`) {
+		return "", fmt.Sprintf(" is %s, want a string (input %q takes strings: quote the value)", clip(lit), spec.Name)
+	}
+	if len(lit) > 6*maxStringBytes+2 { // beyond the limit even if every byte is escaped as \u00XX
+		return "", fmt.Sprintf(": the string is over the limit of %d bytes", maxStringBytes)
+	}
+	// lit is valid JSON (its request decoded): without escapes and of valid UTF-8,
+	// its text is the string.
+	var str string
+	if inner := lit[1:]; strings.HasSuffix(inner, `"`) && strings.IndexByte(inner, '\\') < 0 && utf8.ValidString(inner) {
+		str = inner[:len(inner)-1]
+	} else if err := json.Unmarshal([]byte(lit), &str); err != nil {
+		return "", fmt.Sprintf(" is %s, not a valid JSON string", clip(lit))
+	}
+	if problem := spec.checkString(str); problem != "" {
+		return "", ": " + problem
+	}
+	return str, ""
+}
+
+// clip shortens a long literal for an error message (at a rune boundary).
 func clip(s string) string {
 	if len(s) > 40 {
-		return s[:37] + "..."
+		cut := 37
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return s[:cut] + "..."
 	}
 	return s
 }

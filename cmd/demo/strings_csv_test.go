@@ -1,0 +1,92 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gokeras/gokeras/datasets"
+	"github.com/gokeras/gokeras/layers"
+	"github.com/gokeras/gokeras/trainers"
+	"gorgonia.org/tensor"
+)
+
+// TestCSVStringsEndToEnd: "demo csv -save" on a file with a string column between
+// numeric ones, then "demo predict" on the same raw file: one line per row, and
+// the predictions trainers.PredictNamed gives on the file as demo csv's training
+// read it (datasets.CSVRawStrings: the numeric columns in file order, the string
+// column trimmed, a missing value as "", numbers-looking text as text). Then
+// "demo serve"'s rows form takes the first rows the same way.
+func TestCSVStringsEndToEnd(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	colors := []string{"red", " green", "blue ", "NA", "", "07", "?"}
+	var sb strings.Builder
+	sb.WriteString("size,color,weight,label\n")
+	const n = 60
+	for i := 0; i < n; i++ {
+		c := colors[i%len(colors)]
+		if i == 0 {
+			c = "red" // the column's first value must be text for it to be a string column
+		}
+		size, weight := rng.NormFloat64(), 10+rng.NormFloat64()
+		label := "small"
+		if size > 0 || strings.TrimSpace(c) == "red" {
+			label = "large"
+		}
+		fmt.Fprintf(&sb, "%.3f,%s,%.3f,%s\n", size, c, weight, label)
+	}
+	csvPath := writeCSV(t, sb.String())
+	model := filepath.Join(t.TempDir(), "csv.safetensors")
+	if code, _, errOut := runDemo("csv", "-file", csvPath, "-save", model, "-epochs", "3", "-verbose", "0"); code != exitOK {
+		t.Fatalf("demo csv: exit %d: %s", code, errOut)
+	}
+	m, err := layers.Load(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ins := m.Inputs(); len(ins) != 2 || ins[0].Name != "numeric" || ins[1].Name != "color" {
+		t.Fatalf("the saved model's inputs are %v, want numeric and color", ins)
+	}
+	code, out, errOut := runDemo("predict", "-model", model, "-csv", csvPath, "-target", "label")
+	if code != exitOK {
+		t.Fatalf("demo predict: exit %d: %s", code, errOut)
+	}
+	data, err := datasets.ReadCSV(csvPath, datasets.CSVRawStrings(), datasets.CSVTarget("label"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data.Strings) != 1 || strings.Join(data.FeatureNames, ",") != "size,weight" {
+		t.Fatalf("read %v and %v", data.FeatureNames, data.StringNames)
+	}
+	want, err := trainers.PredictNamed(m, map[string]*tensor.Dense{"numeric": data.X, "color": data.Strings[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := want["output"].Data().([]float32)
+	classes := make([]int, n)
+	for i := range classes {
+		classes[i] = argmax32(y[i*2 : i*2+2])
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) != n {
+		t.Fatalf("%d lines for %d rows", len(lines), n)
+	}
+	for i, line := range lines {
+		wantLine := fmt.Sprintf("%v,%v\t%d", y[2*i], y[2*i+1], classes[i])
+		if line != wantLine {
+			t.Errorf("row %d (color %q): %q, want %q", i, data.Strings[0].Data().([]string)[i], line, wantLine)
+		}
+	}
+
+	x := data.X.Data().([]float64)
+	h := newHandler(testServing(t, model), handlerConfig{maxBody: defaultMaxBody})
+	status, b := post(t, h, fmt.Sprintf(`{"rows": [[%v, %v, "red"]]}`, x[0], x[1]))
+	var got stringAnswer
+	if status != 200 || json.Unmarshal(b, &got) != nil || len(got.Predictions) != 1 || len(got.Predictions[0]) != 2 ||
+		float32(got.Predictions[0][0]) != y[0] || float32(got.Predictions[0][1]) != y[1] {
+		t.Errorf("serve, row 0: %d %s, want %v", status, b, y[:2])
+	}
+}
