@@ -70,11 +70,27 @@ func confusion(res *zoo.Result) (*plots.Confusion, error) {
 	if err := m.GatherMulti(idx, xs, []*tensor.Dense{yt}); err != nil {
 		return nil, errors.Wrap(err, "confusion matrix: test data")
 	}
-	preds, err := res.Trainer.PredictTensors(xs)
-	if err != nil {
-		return nil, errors.Wrap(err, "confusion matrix: predict")
+	named := make(map[string]*tensor.Dense, len(xs)) // the data's order need not be the model's
+	for i, sp := range m.Inputs() {
+		named[sp.Name] = xs[i]
 	}
-	out := toFloats(preds[0].Data())
+	var pred *tensor.Dense
+	if len(xs) == 1 { // a Dataset's input may be unnamed
+		preds, err := res.Trainer.PredictTensors(xs)
+		if err != nil {
+			return nil, errors.Wrap(err, "confusion matrix: predict")
+		}
+		pred = preds[0]
+	} else {
+		preds, err := res.Trainer.PredictNamed(named)
+		if err != nil {
+			return nil, errors.Wrap(err, "confusion matrix: predict")
+		}
+		for _, p := range preds {
+			pred = p
+		}
+	}
+	out := toFloats(pred.Data())
 	width := len(out) / n
 	ys := yt.Data().([]float64)
 	yw := len(ys) / n
