@@ -5,27 +5,18 @@ import (
 	"github.com/gokeras/gokeras/layers"
 )
 
-// images returns a loader of an ImageSplit's own train and test parts.
-func images(load func(dir string) (*datasets.ImageSplit, error)) func(int64) (datasets.Dataset, datasets.Dataset, error) {
-	return func(int64) (datasets.Dataset, datasets.Dataset, error) {
-		s, err := load("")
-		if err != nil {
-			return nil, nil, err
-		}
-		return s.Train, s.Test, nil
-	}
-}
-
 // lenetRecipe is LeNet-5 (NHWC) on MNIST.
 func lenetRecipe() Recipe {
+	var classes []string
 	return newRecipe("lenet",
 		"LeNet-5 on MNIST: Conv2D(6,5x5,same) MaxPool Conv2D(16,5x5) MaxPool Dense 120-84-10, Adam",
 		"test accuracy >= 0.99 (measured 0.9928) in 6 epochs, ~3 min on 2 cores (pure Go)",
 		Settings{Epochs: 6, BatchSize: 64, LR: 0.002, Seed: 42},
 		spec{
-			split: images(datasets.MNIST),
+			split: imageData(datasets.MNIST, 0, 0, &classes),
+			adapt: nameClasses(&classes),
 			model: sequential(func() *layers.Sequential {
-				return layers.NewSequential(layers.Input(28, 28, 1),
+				return layers.NewSequential(layers.Input(28, 28, 1), pixelScale(),
 					layers.Conv2D(6, 5, layers.WithActivation("relu"), layers.WithPadding("same")),
 					layers.MaxPooling2D(2),
 					layers.Conv2D(16, 5, layers.WithActivation("relu")),
@@ -62,14 +53,16 @@ func resBlock(filters, stride int, project bool) layers.Layer {
 // resnetFashionRecipe is a ResNet-8-style network (three stages of one basic
 // block, 8-16-32 filters) on Fashion-MNIST.
 func resnetFashionRecipe() Recipe {
+	var classes []string
 	return newRecipe("resnet-fashion",
 		"ResNet-8 style (3 residual stages, 8-16-32 filters, batch norm) on Fashion-MNIST, Adam",
 		"test accuracy >= 0.90 (measured 0.904) in 4 epochs, ~7 min on 2 cores (pure Go)",
 		Settings{Epochs: 4, BatchSize: 64, LR: 0.003, Seed: 42},
 		spec{
-			split: images(datasets.FashionMNIST),
+			split: imageData(datasets.FashionMNIST, 0, 0, &classes),
+			adapt: nameClasses(&classes),
 			model: sequential(func() *layers.Sequential {
-				return layers.NewSequential(layers.Input(28, 28, 1),
+				return layers.NewSequential(layers.Input(28, 28, 1), pixelScale(),
 					layers.Conv2D(8, 3, layers.WithPadding("same"), layers.WithBias(false)),
 					layers.BatchNormalization(),
 					layers.Activation("relu"),

@@ -13,24 +13,15 @@ func inceptionRecipe() Recipe { return inceptionRecipeRows(0, 0) }
 // inceptionRecipeRows is inceptionRecipe on the first trainRows training and
 // testRows test images (0: all of them); the short tests use it.
 func inceptionRecipeRows(trainRows, testRows int) Recipe {
+	var classes []string
 	return newRecipe("inception",
 		"Inception style on Fashion-MNIST: Conv2D(16,3x3) MaxPool, two inception blocks (1x1 | 1x1-3x3 | 1x1-3x3-3x3 | "+
 			"MaxPool-1x1 branches, Concatenate: 40 and 56 channels) with MaxPool between, Dense 10, Adam",
 		"test accuracy >= 0.90 (measured 0.910; 0.9085 with seed 7) in 3 epochs, ~3 min on 2 cores (pure Go, ~60s/epoch)",
 		Settings{Epochs: 3, BatchSize: 64, LR: 0.003, Seed: 42},
 		spec{
-			split: func(int64) (datasets.Dataset, datasets.Dataset, error) {
-				s, err := datasets.FashionMNIST("")
-				if err != nil {
-					return nil, nil, err
-				}
-				train, err := firstRows(s.Train, trainRows)
-				if err != nil {
-					return nil, nil, err
-				}
-				test, err := firstRows(s.Test, testRows)
-				return train, test, err
-			},
+			split:     imageData(datasets.FashionMNIST, trainRows, testRows, &classes),
+			adapt:     nameClasses(&classes),
 			model:     inceptionModel,
 			loss:      "sparse_categorical_crossentropy",
 			metrics:   []string{"accuracy"},
@@ -90,7 +81,7 @@ var (
 // a softmax over the flattened features ("class").
 func inceptionModel() (layers.Model, error) {
 	in := layers.NewInput("image", layers.Shape(28, 28, 1))
-	x := layers.Conv2D(16, 3, layers.WithActivation("relu"), layers.WithPadding("same"), layers.WithName("stem")).Apply(in)
+	x := layers.Conv2D(16, 3, layers.WithActivation("relu"), layers.WithPadding("same"), layers.WithName("stem")).Apply(pixelScale().Apply(in))
 	x = layers.MaxPooling2D(2).Apply(x)
 	x = inceptionBlock(x, "inception_a", inceptionA)
 	x = layers.MaxPooling2D(2).Apply(x)
