@@ -164,6 +164,24 @@ func hostileFiles(t testing.TB) []hostileFile {
 			`{"class_name":"Embedding","name":"emb","config":{"input_dim":1000000000,"output_dim":1000,"mask_zero":false,"embeddings_initializer":"random_uniform"},"inbound_nodes":[[["ids",0,0]]]}],`+
 			`"input_layers":[["ids",0,0]],"output_layers":[["emb",0,0]]}`, map[string][]int{"emb/embeddings": {10, 4}}),
 			[]string{"emb/embeddings", "(1000000000, 1000)"}},
+		{"CategoryEncoding(2e9)", craft(t, `{"class_name":"Functional","name":"f","dtype":"float32","layers":[`+
+			`{"class_name":"InputLayer","name":"ids","config":{"shape":[1],"dtype":"int64"},"inbound_nodes":[]},`+
+			`{"class_name":"CategoryEncoding","name":"ce","config":{"num_tokens":2000000000,"output_mode":"one_hot"},"inbound_nodes":[[["ids",0,0]]]}],`+
+			`"input_layers":[["ids",0,0]],"output_layers":[["ce",0,0]]}`, nil),
+			[]string{"ce", "values per example"}},
+		{"StringLookup duplicate vocabulary", craft(t, `{"class_name":"Functional","name":"f","dtype":"float32","layers":[`+
+			`{"class_name":"InputLayer","name":"s","config":{"shape":[1],"dtype":"string"},"inbound_nodes":[]},`+
+			`{"class_name":"StringLookup","name":"lk","config":{"vocabulary":["a","b","a"],"num_oov_indices":1,"max_tokens":0},"inbound_nodes":[[["s",0,0]]]}],`+
+			`"input_layers":[["s",0,0]],"output_layers":[["lk",0,0]]}`, nil),
+			[]string{"lk", `"a" is listed twice`}},
+		{"Normalization weights of another size", craft(t, seqArch(inputJSON("[4]"),
+			`{"class_name":"Normalization","name":"norm","config":{"axis":-1,"invert":false}}`),
+			map[string][]int{"norm/mean": {1000}, "norm/variance": {1000}}),
+			[]string{"norm/mean", "(4)", "(1000)"}},
+		{"Normalization on another axis", craft(t, seqArch(inputJSON("[4]"),
+			`{"class_name":"Normalization","name":"norm","config":{"axis":0,"invert":false}}`),
+			map[string][]int{"norm/mean": {4}, "norm/variance": {4}}),
+			[]string{"norm", "axis", "only -1"}},
 		{"Functional 20000 reversed", craft(t, chainFunctional(20000, true), nil), []string{"more than 10000 layers"}},
 		{"Sequential 10001 layers", craft(t, manyLayers(10001), nil), []string{"more than 10000 layers"}},
 	}
