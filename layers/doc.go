@@ -10,11 +10,21 @@
 //
 //   - SingleLayer: one float input and one output, Build(ctx, in) then
 //     Forward(g, x): Dense, Activation, Dropout, Flatten, Reshape, Conv2D, the
-//     pooling layers, BatchNormalization, ZeroPadding2D, Residual;
+//     pooling layers, BatchNormalization, Normalization, ZeroPadding2D, Residual;
 //   - MultiLayer: any number of inputs and outputs of any dtype, BuildMulti(ctx,
-//     specs) then ForwardMulti(g, xs): Embedding (integer ids to vectors), the
-//     merges (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot)
-//     and models themselves.
+//     specs) then ForwardMulti(g, xs): Embedding (integer ids to vectors),
+//     StringLookup and IntegerLookup (raw categories to ids), CategoryEncoding
+//     (ids to one-hot, multi-hot or count rows), the merges (Add, Subtract,
+//     Multiply, Average, Maximum, Minimum, Concatenate, Dot) and models themselves.
+//
+// # Preprocessing inside the model
+//
+// As in Keras, a model can carry its preprocessing, so that a saved model takes raw
+// rows: Normalization standardizes features with a mean and a variance learned by
+// Adapt (saved as non-trainable weights; WithInvert maps a standardized regression
+// output back to the target's units); StringLookup and IntegerLookup learn a
+// vocabulary with Adapt (saved in the configuration) and give unknown values
+// out-of-vocabulary ids. Call Adapt on the training data before the model is built.
 //
 // Shapes given to and returned by layers exclude the batch dimension: Input(784) and
 // NewInput("x", Shape(784)) declare examples of shape (784); in a graph the node has
@@ -24,7 +34,8 @@
 // # Functional models
 //
 // NewInput returns a symbolic tensor (a Tensor) with a name, a shape and a dtype
-// (Int32 or Int64 for ids that go to an Embedding). Applying a layer to tensors
+// (Int32 or Int64 for ids that go to an Embedding, String for raw categories that
+// go to a StringLookup). Applying a layer to tensors
 // (l.Apply(x), or the function Apply(l, xs...) for any layer, custom ones
 // included) records the call and returns the output tensors; nothing is built yet.
 // NewModel(inputs, outputs) checks the graph of calls between them (every output
