@@ -206,7 +206,7 @@ func builtinLayer(c LayerConfig) (Layer, error) {
 	case "Reshape":
 		l = Reshape(r.sizes("target_shape", 1, -1), name)
 	default:
-		return convLayer(c)
+		return familyLayer(c)
 	}
 	if r.err != nil {
 		return nil, errors.Wrapf(r.err, "layer %q (%s)", c.Name, c.Class)
@@ -220,7 +220,7 @@ func builtinLayer(c LayerConfig) (Layer, error) {
 // BuiltinLayerClasses lists the classes Load knows without WithCustomLayer.
 func BuiltinLayerClasses() []string {
 	names := append([]string{"Activation", "Add", "Average", "CategoryEncoding", "Concatenate", "Dense", "Dot", "Dropout", "Embedding", "Flatten",
-		"Functional", "InputLayer", "IntegerLookup", "Maximum", "Minimum", "Multiply", "Normalization", "Reshape", "Sequential", "StringLookup", "Subtract"}, convLayerClasses()...)
+		"Functional", "InputLayer", "IntegerLookup", "Maximum", "Minimum", "Multiply", "Normalization", "Reshape", "Sequential", "StringLookup", "Subtract"}, familyLayerClasses()...)
 	sort.Strings(names)
 	return names
 }

@@ -39,7 +39,15 @@ type harnessCase struct {
 	gradTol float64
 }
 
+// harnessCases are the cases of this file and of the layer families' case files
+// (harness_features_test.go, harness_interactions_test.go).
 func harnessCases() []harnessCase {
+	cs := baseHarnessCases()
+	cs = append(cs, featureHarnessCases()...)
+	return append(cs, interactionHarnessCases()...)
+}
+
+func baseHarnessCases() []harnessCase {
 	tanh := layers.WithActivation("tanh")
 	return []harnessCase{
 		{name: "dense", class: "Dense", make: func() layers.Layer { return layers.Dense(3, tanh) },

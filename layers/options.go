@@ -36,13 +36,15 @@ type config struct {
 	maskZero          bool    // Embedding
 	embInit           graph.Initializer
 	embInitName       string
-	invert            bool      // Normalization
-	normMean, normVar []float64 // Normalization
-	vocab             []string  // StringLookup, IntegerLookup
-	intVocab          bool      // vocab came from WithIntVocabulary
-	numOOV, maxTokens int       // StringLookup, IntegerLookup
-	tokens            int       // CategoryEncoding
-	outputMode        string    // CategoryEncoding
+	invert            bool               // Normalization
+	normMean, normVar []float64          // Normalization
+	vocab             []string           // StringLookup, IntegerLookup
+	intVocab          bool               // vocab came from WithIntVocabulary
+	numOOV, maxTokens int                // StringLookup, IntegerLookup
+	tokens            int                // CategoryEncoding
+	outputMode        string             // CategoryEncoding
+	feature           featureOptions     // the categorical feature layers' settings
+	interaction       interactionOptions // the interaction layers' settings
 	set               map[string]bool
 }
 

@@ -1,0 +1,24 @@
+package layers
+
+// The layer families that rebuild their own layers from a configuration: each
+// family's rebuild function returns nil, nil for a class that is not its own.
+// (Families live in files of their own: conv_config.go, feature_config.go,
+// interaction_config.go.)
+
+// familyLayerClasses lists the classes the families rebuild.
+func familyLayerClasses() []string {
+	out := convLayerClasses()
+	out = append(out, featureLayerClasses()...)
+	return append(out, interactionLayerClasses()...)
+}
+
+// familyLayer rebuilds a layer of one of the families, or returns nil, nil.
+func familyLayer(c LayerConfig) (Layer, error) {
+	for _, rebuild := range []func(LayerConfig) (Layer, error){convLayer, featureLayer, interactionLayer} {
+		l, err := rebuild(c)
+		if l != nil || err != nil {
+			return l, err
+		}
+	}
+	return nil, nil
+}
