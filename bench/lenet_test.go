@@ -17,7 +17,7 @@ import (
 // same net on the same data shape in PyTorch:
 //
 //	go test ./bench -run '^$' -bench FitLeNet -benchtime 5x
-//	OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/lenet_torch.py
+//	MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456 OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/lenet_torch.py
 const (
 	lenetRows    = 64 * 16
 	lenetBatch   = 64

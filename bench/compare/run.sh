@@ -34,8 +34,17 @@ echo "building the Go program twice (pure Go, -tags openblas) ..." >&2
 run_go() { "$bin_go" -rows "$ROWS" -epochs "$EPOCHS" "$@"; }
 run_ob() { OPENBLAS_NUM_THREADS=$THREADS "$bin_ob" -rows "$ROWS" -epochs "$EPOCHS" "$@"; }
 run_raw() { if [ "$RAW_BUILD" = go ]; then run_go -impl raw; else run_ob -impl raw; fi; }
+# PyTorch at its best: glibc's default allocator maps and unmaps fresh pages for
+# the large gradient buffers at every step (3x slower training); jemalloc
+# (Debian libjemalloc2) when installed, else glibc with high mmap/trim thresholds.
+JEMALLOC=${JEMALLOC:-/usr/lib/x86_64-linux-gnu/libjemalloc.so.2}
 run_torch() {
-	OMP_WAIT_POLICY=PASSIVE "$PYTHON" "$here/torch_mlp.py" --rows "$ROWS" --epochs "$EPOCHS" --threads "$THREADS"
+	if [ -f "$JEMALLOC" ]; then
+		LD_PRELOAD="$JEMALLOC" OMP_WAIT_POLICY=PASSIVE "$PYTHON" "$here/torch_mlp.py" --rows "$ROWS" --epochs "$EPOCHS" --threads "$THREADS"
+	else
+		MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456 OMP_WAIT_POLICY=PASSIVE \
+			"$PYTHON" "$here/torch_mlp.py" --rows "$ROWS" --epochs "$EPOCHS" --threads "$THREADS"
+	fi
 }
 
 runs="$OUT/runs.jsonl"
