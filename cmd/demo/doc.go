@@ -78,21 +78,27 @@
 // with -target naming the target. A value unknown to a lookup without
 // out-of-vocabulary ids is an error naming its row and column. A model of one output
 // prints its values comma separated and, for more than one value, a tab and the
-// index of the largest (the class); with -json, {"row":0,"output":[...],"class":1}.
+// index of the largest (the class), then, when the model names its classes
+// (layers.ClassNames: the recipes' models and demo csv's classifiers do), a tab
+// and the class's name: "0.98,0.02,0<TAB>0<TAB>setosa" (a name that holds a tab
+// or another unprintable character, or starts with a double quote, is printed
+// as a quoted Go string); with -json,
+// {"row":0,"output":[...],"class":0,"label":"setosa"} ("label" only with names).
 // A model of several outputs prints, tab separated, NAME=V1,V2,... per output in
-// the model's order and NAME.class=K for every output of shape (k), k > 1; with
-// -json, {"row":0,"outputs":{"NAME":[...]},"classes":{"NAME":1}}.
+// the model's order and NAME.class=K for every output of shape (k), k > 1, each
+// followed by NAME.label=CLASS when that output's classes have names; with
+// -json, {"row":0,"outputs":{"NAME":[...]},"classes":{"NAME":1},"labels":{"NAME":"CLASS"}}.
 //
 // "demo serve -model FILE" answers predictions over HTTP:
 //
 //	POST /v1/predict {"rows": [[...], ...]}
-//	    -> {"predictions": [[...], ...], "classes": [...]}
+//	    -> {"predictions": [[...], ...], "classes": [0, 2], "labels": ["setosa", "virginica"]}
 //	POST /v1/predict {"inputs": {"user_id": [[3], [7]], "features": [[...], [...]]}}
-//	    -> {"outputs": {"click": [[0.31], [0.82]], "kind": [[...], [...]]}, "classes": {"kind": [2, 0]}}
+//	    -> {"outputs": {"click": [[0.31], [0.82]], "kind": [[...], [...]]}, "classes": {"kind": [2, 0]}, "labels": {"kind": ["bird", "cat"]}}
 //	GET /v1/model   file (its base name only), dtype, params, summary, attachments, scaler, input_shape and
 //	                output_shape (the first input's and output's), and
 //	                "inputs": [{"name", "shape", "dtype", "values", "vocab"}],
-//	                "outputs": [{"name", "shape", "dtype", "values", "classes"}]
+//	                "outputs": [{"name", "shape", "dtype", "values", "classes", "class_names"}]
 //	GET /v1/stats   heap, goroutines and predictor counts    (only with -stats or -token)
 //	GET /metrics    Prometheus text format                    (only with -stats or -token)
 //	GET /healthz
@@ -106,6 +112,10 @@
 // rows each, a row holding that input's values: {"inputs": {"numeric": [[1.5,
 // -2]], "color": [["red"]]}}. An output row is flattened likewise, and "classes"
 // gives the index of the largest value for every output of shape (k), k > 1.
+// When an output's classes have names (layers.ClassNames, saved in the file;
+// "class_names" in /v1/model), "labels" gives the name of each of its classes
+// per row, beside "classes", in both forms; an output without names has no
+// "labels" (nor does the answer when no output has them).
 // Integer inputs take integers within their dtype (3, 3.0 or 3e0; not 3.5 nor
 // 1e30) and, where an Embedding takes the input directly, within [0, vocabulary)
 // ("vocab" in /v1/model); float inputs take finite numbers (within float32 for a

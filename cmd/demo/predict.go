@@ -10,6 +10,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gokeras/gokeras/datasets"
 	"github.com/pkg/errors"
@@ -23,19 +25,23 @@ func predictCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	modelPath := fs.String("model", "", "model file (from demo run -save, or a model's Save)")
 	csvPath := fs.String("csv", "", "CSV file of inputs, a header row optional")
 	target := fs.String("target", "", "a column to leave out of the features (default: every column is a feature)")
-	asJSON := fs.Bool("json", false, `print one JSON object per row: {"row":0,"output":[...],"class":1}`+
-		` ({"row":0,"outputs":{"NAME":[...]},"classes":{"NAME":1}} for a model of several outputs)`)
+	asJSON := fs.Bool("json", false, `print one JSON object per row: {"row":0,"output":[...],"class":1,"label":"CLASS"}`+
+		` ({"row":0,"outputs":{"NAME":[...]},"classes":{"NAME":1},"labels":{"NAME":"CLASS"}} for a model of several outputs;`+
+		` "label" and "labels" only for classes that have names)`)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: demo predict -model FILE -csv FILE [-target COL] [-json]\n"+
 			"prints one line per CSV row: the output values, comma separated, and for\n"+
-			"more than one output value a tab and the index of the largest (the class).\n"+
+			"more than one output value a tab and the index of the largest (the class),\n"+
+			"then, when the model names its classes, a tab and the class's name\n"+
+			"(0.98,0.02,0\\t0\\tsetosa; a name with a tab or other unprintable character\n"+
+			"is printed as a quoted Go string).\n"+
 			"The feature columns are the model's inputs, flattened, in the model's input\n"+
 			"order (with a header, a string input of shape (1) named like a column takes\n"+
 			"that column, as demo csv saves them); float inputs take numbers, integer inputs\n"+
 			"whole numbers, string inputs the text of their fields (numbers-looking text\n"+
 			"included; trimmed, and \"\" for a missing value, as demo csv reads them; at most\n"+
 			"4 KiB). A model of several outputs prints NAME=V1,V2,... per output and\n"+
-			"NAME.class=K, tab separated.\nflags:\n")
+			"NAME.class=K (and NAME.label=CLASS), tab separated.\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -129,7 +135,7 @@ func (s *servingModel) writePredictions(ctx context.Context, w io.Writer, csvPat
 	bw := bufio.NewWriter(w)
 	if len(ys) == 1 {
 		for i, row := range outputRows(ys[0]) {
-			if err := writePrediction(bw, i, row, asJSON); err != nil {
+			if err := writePrediction(bw, i, row, s.outs[0], asJSON); err != nil {
 				return err
 			}
 		}
@@ -261,24 +267,47 @@ func checkNumberColumns(flat []float64, n, width, from, cols int, names []string
 	return nil
 }
 
-// predictionLine is one line of "demo predict -json".
+// predictionLine is one line of "demo predict -json": "label" is the name of the
+// class when the model names its classes.
 type predictionLine struct {
 	Row    int        `json:"row"`
 	Output []outValue `json:"output"`
 	Class  *int       `json:"class,omitempty"`
+	Label  string     `json:"label,omitempty"`
 }
 
 // namedPredictionLine is one line of "demo predict -json" for a model of several
-// outputs.
+// outputs: "labels" holds the class names of the outputs whose classes have names.
 type namedPredictionLine struct {
 	Row     int                   `json:"row"`
 	Outputs map[string][]outValue `json:"outputs"`
 	Classes map[string]int        `json:"classes,omitempty"`
+	Labels  map[string]string     `json:"labels,omitempty"`
+}
+
+// textLabel is a class name as demo predict's text lines print it: as it is, or
+// quoted as a Go string literal ("a\tb") when it holds a tab, a line break or
+// another character that is not printable, is not valid UTF-8, or starts with a
+// double quote, so that a line splits on its tabs alone.
+func textLabel(name string) string {
+	quote := !utf8.ValidString(name) || strings.HasPrefix(name, `"`)
+	for _, r := range name {
+		if !unicode.IsPrint(r) {
+			quote = true
+			break
+		}
+	}
+	if quote {
+		return strconv.Quote(name)
+	}
+	return name
 }
 
 // writeNamedPrediction writes row i of a model of several outputs (outs[k][i] is
 // output k's values): as text, one tab-separated field per output, NAME=V1,V2,...,
-// then NAME.class=K for every output of shape (k), k > 1; as a JSON line otherwise.
+// then NAME.class=K for every output of shape (k), k > 1, each followed by
+// NAME.label=CLASS when the output's classes have names (see textLabel); as a JSON
+// line otherwise.
 func (s *servingModel) writeNamedPrediction(w io.Writer, i int, outs [][][]outValue, asJSON bool) error {
 	line := namedPredictionLine{Row: i, Outputs: map[string][]outValue{}}
 	var fields, classes []string
@@ -297,6 +326,13 @@ func (s *servingModel) writeNamedPrediction(w io.Writer, i int, outs [][][]outVa
 			c := argmax(row)
 			line.Classes[o.Name] = c
 			classes = append(classes, fmt.Sprintf("%s.class=%d", o.Name, c))
+			if o.names != nil {
+				if line.Labels == nil {
+					line.Labels = map[string]string{}
+				}
+				line.Labels[o.Name] = o.label(c)
+				classes = append(classes, o.Name+".label="+textLabel(o.label(c)))
+			}
 		}
 	}
 	if asJSON {
@@ -311,16 +347,19 @@ func (s *servingModel) writeNamedPrediction(w io.Writer, i int, outs [][][]outVa
 	return errors.Wrap(err, "write")
 }
 
-// writePrediction writes one row's outputs: as text, the values comma separated
-// and, for more than one value, a tab and the argmax; as a JSON line otherwise.
-func writePrediction(w io.Writer, i int, row []outValue, asJSON bool) error {
+// writePrediction writes row i of output o: as text, the values comma separated
+// and, for more than one value, a tab and the argmax, then a tab and the name of
+// that class when o's classes have names (see textLabel); as a JSON line
+// otherwise.
+func writePrediction(w io.Writer, i int, row []outValue, o outputSpec, asJSON bool) error {
 	var class *int
+	var label string
 	if len(row) > 1 {
 		k := argmax(row)
-		class = &k
+		class, label = &k, o.label(k)
 	}
 	if asJSON {
-		b, err := json.Marshal(predictionLine{Row: i, Output: row, Class: class})
+		b, err := json.Marshal(predictionLine{Row: i, Output: row, Class: class, Label: label})
 		if err != nil {
 			return errors.Wrap(err, "encode")
 		}
@@ -334,6 +373,9 @@ func writePrediction(w io.Writer, i int, row []outValue, asJSON bool) error {
 	line := strings.Join(parts, ",")
 	if class != nil {
 		line += fmt.Sprintf("\t%d", *class)
+		if o.names != nil {
+			line += "\t" + textLabel(label)
+		}
 	}
 	_, err := fmt.Fprintln(w, line)
 	return errors.Wrap(err, "write")

@@ -86,8 +86,17 @@ func (s inputSpec) checkString(v string) string {
 // outputSpec describes one model output for serving.
 type outputSpec struct {
 	layers.Spec
-	width   int  // values per row
-	classes bool // shape (k), k > 1: the named answer adds the argmax per row
+	width   int      // values per row
+	classes bool     // shape (k), k > 1: the named answer adds the argmax per row
+	names   []string // the names of its classes (layers.OutputClassNames), in class id order; nil: none
+}
+
+// label returns the name of class c of the output, or "" when it has no names.
+func (o outputSpec) label(c int) string {
+	if c < 0 || c >= len(o.names) {
+		return ""
+	}
+	return o.names[c]
 }
 
 // loadServingModel loads the model file at path (written by "demo run -save", a
@@ -127,7 +136,11 @@ func newServingModel(path string, m layers.Model, opts ...trainers.PredictorOpti
 		if sp.DType.Type == nil {
 			sp.DType = m.DType()
 		}
-		s.outs = append(s.outs, outputSpec{Spec: sp, width: product(sp.Shape), classes: len(sp.Shape) == 1 && sp.Shape[0] > 1})
+		names, err := layers.OutputClassNames(m, sp.Name)
+		if err != nil {
+			return nil, errors.Wrapf(err, "the model's %q attachment", layers.AttachmentClassNames)
+		}
+		s.outs = append(s.outs, outputSpec{Spec: sp, width: product(sp.Shape), classes: len(sp.Shape) == 1 && sp.Shape[0] > 1, names: names})
 	}
 	var sc datasets.StandardScaler
 	ok, err := m.Attachment(scalerAttachment, &sc)

@@ -78,10 +78,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"\"Authorization: Bearer TOKEN\" (default $%s, which other local users cannot see in the process list as they can a flag)", minTokenLen, tokenEnv))
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: demo serve -model FILE [flags]\n"+
-			"  POST /v1/predict {\"rows\": [[...], ...]} -> {\"predictions\": [[...], ...]}   (a row: every input's values, in input order)\n"+
-			"  POST /v1/predict {\"inputs\": {\"NAME\": [[...], ...], ...}} -> {\"outputs\": {\"NAME\": [[...], ...], ...}}\n"+
+			"  POST /v1/predict {\"rows\": [[...], ...]} -> {\"predictions\": [[...], ...], \"classes\": [...], \"labels\": [...]}   (a row: every input's values, in input order)\n"+
+			"  POST /v1/predict {\"inputs\": {\"NAME\": [[...], ...], ...}} -> {\"outputs\": {\"NAME\": [[...], ...], ...}, \"classes\": {...}, \"labels\": {...}}\n"+
 			"  values: numbers for float inputs, integers for integer inputs, JSON strings for string inputs\n"+
-			"  GET /v1/model (the file's name; every input's name, shape, dtype; every output), GET /healthz\n"+
+			"  classes: the index of the largest value per row; labels: its name, for outputs whose classes have names\n"+
+			"  GET /v1/model (the file's name; every input's name, shape, dtype; every output, with its class names), GET /healthz\n"+
 			"  GET /v1/stats, GET /metrics (Prometheus text format): with -stats, or with the token\n"+
 			"  503 with Retry-After beyond -max-in-flight predictions at once\nflags:\n")
 		fs.PrintDefaults()

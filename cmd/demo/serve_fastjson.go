@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"strconv"
 
@@ -138,12 +139,14 @@ func (p *numScanner) number() (float64, bool) {
 }
 
 // appendPredictions appends the answer of the "rows" form for a model of one
-// output, y of shape (n, output...), as encoding/json writes predictResponse:
-// {"predictions":[[...],...],"classes":[...]} and a newline; "classes" (the
-// argmax of every row) only when classes is set. Values are written with the
-// precision of y's dtype, as null when not finite. ok is false for a dtype other
-// than float32 and float64.
-func appendPredictions(buf []byte, y *tensor.Dense, classes bool) (_ []byte, ok bool) {
+// output, y of shape (n, output...), as encoding/json writes predictResponse
+// (rowsResponse): {"predictions":[[...],...],"classes":[...],"labels":[...]} and
+// a newline; "classes" (the argmax of every row) only when classes is set, and
+// "labels" (names[class] of every row) only then and when names is not nil.
+// Values are written with the precision of y's dtype, as null when not finite;
+// labels as encoding/json escapes them. ok is false for a dtype other than
+// float32 and float64.
+func appendPredictions(buf []byte, y *tensor.Dense, classes bool, names []string) (_ []byte, ok bool) {
 	n := y.Shape()[0]
 	var at func(i int) float64
 	bits := 64
@@ -179,20 +182,39 @@ func appendPredictions(buf []byte, y *tensor.Dense, classes bool) (_ []byte, ok 
 		buf = append(buf, ']')
 	}
 	buf = append(buf, ']')
-	if classes && n > 0 {
-		buf = append(buf, `,"classes":[`...)
-		for i := 0; i < n; i++ {
+	if !classes || n == 0 {
+		return append(buf, "}\n"...), true
+	}
+	best := make([]int, n)
+	buf = append(buf, `,"classes":[`...)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		for j := 1; j < w; j++ {
+			v, b := at(i*w+j), at(i*w+best[i])
+			if v > b || math.IsNaN(b) {
+				best[i] = j
+			}
+		}
+		buf = strconv.AppendInt(buf, int64(best[i]), 10)
+	}
+	buf = append(buf, ']')
+	if names != nil {
+		buf = append(buf, `,"labels":[`...)
+		quoted := make([][]byte, len(names)) // the JSON of the names met so far
+		for i, c := range best {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			best := 0
-			for j := 1; j < w; j++ {
-				v, b := at(i*w+j), at(i*w+best)
-				if v > b || math.IsNaN(b) {
-					best = j
-				}
+			if c >= len(names) { // not for a model's names, which are one per value
+				buf = append(buf, `""`...)
+				continue
 			}
-			buf = strconv.AppendInt(buf, int64(best), 10)
+			if quoted[c] == nil {
+				quoted[c], _ = json.Marshal(names[c]) // a string always encodes
+			}
+			buf = append(buf, quoted[c]...)
 		}
 		buf = append(buf, ']')
 	}

@@ -104,13 +104,13 @@ func TestAppendPredictions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, ok := appendPredictions(nil, y, classes)
+			got, ok := appendPredictions(nil, y, classes, nil)
 			if !ok || string(got) != string(want)+"\n" {
 				t.Errorf("%v classes %v:\n got %s\nwant %s", y.Data(), classes, got, want)
 			}
 		}
 	}
-	if _, ok := appendPredictions(nil, tensor.New(tensor.WithShape(1, 1), tensor.WithBacking([]int64{1})), false); ok {
+	if _, ok := appendPredictions(nil, tensor.New(tensor.WithShape(1, 1), tensor.WithBacking([]int64{1})), false, nil); ok {
 		t.Error("int64 output taken")
 	}
 }

@@ -39,18 +39,22 @@ type predictRequest struct {
 
 // predictResponse is the answer of POST /v1/predict in the "rows" form for a model
 // of one output: one row of output values per input row and, for outputs of more
-// than one value, the index of the largest (the class) per row.
+// than one value, the index of the largest (the class) per row, and the name of
+// that class per row when the model names its classes (layers.ClassNames).
 type predictResponse struct {
 	Predictions [][]outValue `json:"predictions"`
 	Classes     []int        `json:"classes,omitempty"`
+	Labels      []string     `json:"labels,omitempty"`
 }
 
 // namedResponse is the answer of POST /v1/predict in the named form (and in the
 // "rows" form for a model of several outputs): every output's rows by name and, for
-// each output of shape (k) with k > 1, the index of the largest value per row.
+// each output of shape (k) with k > 1, the index of the largest value per row, and
+// for those of them whose classes have names, the name of that class per row.
 type namedResponse struct {
 	Outputs map[string][][]outValue `json:"outputs"`
 	Classes map[string][]int        `json:"classes,omitempty"`
+	Labels  map[string][]string     `json:"labels,omitempty"`
 }
 
 // modelResponse is the answer of GET /v1/model. InputShape and OutputShape are the
@@ -85,6 +89,9 @@ type outputInfo struct {
 	DType   string `json:"dtype"`
 	Values  int    `json:"values"`
 	Classes bool   `json:"classes"` // the named answer carries its argmax per row
+	// ClassNames are the names of its classes, in class id order, when the model
+	// has them (the answers then carry "labels").
+	ClassNames []string `json:"class_names,omitempty"`
 }
 
 // statsResponse is the answer of GET /v1/stats.
@@ -129,9 +136,14 @@ const retryAfter = 1 * time.Second
 
 // newHandler returns the HTTP API of a served model:
 //
-//	POST /v1/predict  {"rows": [[...], ...]} -> {"predictions": [[...], ...], "classes": [...]}
-//	                  {"inputs": {"NAME": [[...], ...], ...}} -> {"outputs": {"NAME": [[...], ...], ...}, "classes": {"NAME": [...]}}
-//	GET  /v1/model    the model: file (base name), dtype, inputs and outputs, parameter count, summary
+//	POST /v1/predict  {"rows": [[...], ...]} -> {"predictions": [[...], ...], "classes": [...], "labels": [...]}
+//	                  {"inputs": {"NAME": [[...], ...], ...}} -> {"outputs": {"NAME": [[...], ...], ...}, "classes": {"NAME": [...]}, "labels": {"NAME": [...]}}
+//	GET  /v1/model    the model: file (base name), dtype, inputs and outputs (with their class names), parameter count, summary
+//
+// "labels" are the names of the classes in "classes", for the outputs whose
+// classes have names (layers.ClassNames: the recipes' and demo csv's models carry
+// them); without names there is no "labels" key.
+//
 //	GET  /v1/stats    predictions run, rows, batches, canceled, heap in use, goroutines
 //	GET  /metrics     Prometheus text format: requests by endpoint and code, latencies,
 //	                  rows per request, errors, requests in flight, the predictor's
@@ -363,39 +375,17 @@ func (s *apiServer) handlePredict(w http.ResponseWriter, r *http.Request) {
 	s.metrics.requestRows.Observe(float64(vals[0].n))
 	if !named && len(ys) == 1 {
 		y := ys[0]
-		if b, ok := appendPredictions(make([]byte, 0, 64+12*y.Shape().TotalSize()), y, sm.outs[0].width > 1); ok {
+		o := sm.outs[0]
+		if b, ok := appendPredictions(make([]byte, 0, 64+12*y.Shape().TotalSize()), y, o.width > 1, o.names); ok {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusOK)
 			w.Write(b)
 			return
 		}
-		resp := predictResponse{Predictions: outputRows(y)}
-		if sm.outs[0].width > 1 {
-			resp.Classes = make([]int, len(resp.Predictions))
-			for i, row := range resp.Predictions {
-				resp.Classes[i] = argmax(row)
-			}
-		}
-		writeJSON200(w, resp)
+		writeJSON200(w, rowsResponse(o, outputRows(y)))
 		return
 	}
-	resp := namedResponse{Outputs: make(map[string][][]outValue, len(ys))}
-	for k, y := range ys {
-		o := sm.outs[k]
-		rows := outputRows(y)
-		resp.Outputs[o.Name] = rows
-		if o.classes {
-			if resp.Classes == nil {
-				resp.Classes = map[string][]int{}
-			}
-			cl := make([]int, len(rows))
-			for i, row := range rows {
-				cl[i] = argmax(row)
-			}
-			resp.Classes[o.Name] = cl
-		}
-	}
-	writeJSON200(w, resp)
+	writeJSON200(w, sm.namedAnswer(ys))
 }
 
 func handleModel(w http.ResponseWriter, sm *servingModel) {
@@ -416,7 +406,7 @@ func handleModel(w http.ResponseWriter, sm *servingModel) {
 		resp.Inputs = append(resp.Inputs, inputInfo{Name: in.Name, Shape: nonNil(in.Shape), DType: in.DType.String(), Values: in.width, Vocab: in.vocab})
 	}
 	for _, o := range sm.outs {
-		resp.Outputs = append(resp.Outputs, outputInfo{Name: o.Name, Shape: nonNil(o.Shape), DType: o.DType.String(), Values: o.width, Classes: o.classes})
+		resp.Outputs = append(resp.Outputs, outputInfo{Name: o.Name, Shape: nonNil(o.Shape), DType: o.DType.String(), Values: o.width, Classes: o.classes, ClassNames: o.names})
 	}
 	writeJSON200(w, resp)
 }

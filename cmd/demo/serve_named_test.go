@@ -282,9 +282,12 @@ func TestHandlerNamedModelInfo(t *testing.T) {
 	ins := fmt.Sprintf("%+v", got.Inputs)
 	outs := fmt.Sprintf("%+v", got.Outputs)
 	wantIns := "[{Name:user_id Shape:[1] DType:int64 Values:1 Vocab:10} {Name:features Shape:[3] DType:float32 Values:3 Vocab:0}]"
-	wantOuts := "[{Name:click Shape:[1] DType:float32 Values:1 Classes:false} {Name:kind Shape:[3] DType:float32 Values:3 Classes:true}]"
+	wantOuts := "[{Name:click Shape:[1] DType:float32 Values:1 Classes:false ClassNames:[]} {Name:kind Shape:[3] DType:float32 Values:3 Classes:true ClassNames:[]}]"
 	if ins != wantIns || outs != wantOuts {
 		t.Errorf("inputs %s\n want %s\noutputs %s\n want %s", ins, wantIns, outs, wantOuts)
+	}
+	if strings.Contains(rec.Body.String(), "class_names") { // a model without names: no key
+		t.Errorf("/v1/model of a model without class names: %s", rec.Body)
 	}
 	if fmt.Sprint(got.InputShape, got.OutputShape) != "[1] [1]" || got.DType != "float32" || got.Scaler ||
 		got.Params != 10*4+(4+3)*8+8+8+1+8*3+3 || !strings.Contains(got.Summary, "user_id") {

@@ -50,6 +50,10 @@ func TestCSVStringsEndToEnd(t *testing.T) {
 	if ins := m.Inputs(); len(ins) != 2 || ins[0].Name != "numeric" || ins[1].Name != "color" {
 		t.Fatalf("the saved model's inputs are %v, want numeric and color", ins)
 	}
+	names, err := layers.ClassNames(m)
+	if err != nil || len(names) != 2 {
+		t.Fatalf("the saved model's class names: %q, %v; want the target's 2 strings", names, err)
+	}
 	code, out, errOut := runDemo("predict", "-model", model, "-csv", csvPath, "-target", "label")
 	if code != exitOK {
 		t.Fatalf("demo predict: exit %d: %s", code, errOut)
@@ -75,7 +79,7 @@ func TestCSVStringsEndToEnd(t *testing.T) {
 		t.Fatalf("%d lines for %d rows", len(lines), n)
 	}
 	for i, line := range lines {
-		wantLine := fmt.Sprintf("%v,%v\t%d", y[2*i], y[2*i+1], classes[i])
+		wantLine := fmt.Sprintf("%v,%v\t%d\t%s", y[2*i], y[2*i+1], classes[i], names[classes[i]])
 		if line != wantLine {
 			t.Errorf("row %d (color %q): %q, want %q", i, data.Strings[0].Data().([]string)[i], line, wantLine)
 		}
@@ -84,9 +88,13 @@ func TestCSVStringsEndToEnd(t *testing.T) {
 	x := data.X.Data().([]float64)
 	h := newHandler(testServing(t, model), handlerConfig{maxBody: defaultMaxBody})
 	status, b := post(t, h, fmt.Sprintf(`{"rows": [[%v, %v, "red"]]}`, x[0], x[1]))
-	var got stringAnswer
+	var got struct {
+		stringAnswer
+		Labels []string `json:"labels"`
+	}
 	if status != 200 || json.Unmarshal(b, &got) != nil || len(got.Predictions) != 1 || len(got.Predictions[0]) != 2 ||
-		float32(got.Predictions[0][0]) != y[0] || float32(got.Predictions[0][1]) != y[1] {
-		t.Errorf("serve, row 0: %d %s, want %v", status, b, y[:2])
+		float32(got.Predictions[0][0]) != y[0] || float32(got.Predictions[0][1]) != y[1] ||
+		len(got.Labels) != 1 || got.Labels[0] != names[argmax32(y[:2])] {
+		t.Errorf("serve, row 0: %d %s, want %v and label %q", status, b, y[:2], names[argmax32(y[:2])])
 	}
 }
