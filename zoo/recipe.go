@@ -42,6 +42,8 @@ func Recipes() []Recipe {
 		siameseRecipe(),
 		vggDigitsRecipe(),
 	}
+	rs = append(rs, ctrRecipes()...)
+	rs = append(rs, retrievalRecipes()...)
 	sort.Slice(rs, func(i, j int) bool { return rs[i].Name < rs[j].Name })
 	return rs
 }
