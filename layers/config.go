@@ -110,18 +110,11 @@ func (l *NormalizationLayer) Config() LayerConfig {
 }
 
 // Config returns {"vocabulary": [...], "num_oov_indices": n, "max_tokens": m}: the
-// vocabulary travels in the configuration (an IntegerLookup's values as numbers).
+// vocabulary travels in the configuration. An IntegerLookup's values are written
+// as decimal strings, so that values beyond 2^53 survive (a configuration is read
+// back through float64); Load also takes them as numbers.
 func (l *LookupLayer) Config() LayerConfig {
-	c := map[string]interface{}{"num_oov_indices": l.numOOV, "max_tokens": l.maxTokens}
-	if l.kind == "IntegerLookup" {
-		v := make([]json.Number, len(l.vocab))
-		for i, s := range l.vocab {
-			v[i] = json.Number(s)
-		}
-		c["vocabulary"] = v
-	} else {
-		c["vocabulary"] = l.Vocabulary()
-	}
+	c := map[string]interface{}{"num_oov_indices": l.numOOV, "max_tokens": l.maxTokens, "vocabulary": l.Vocabulary()}
 	return LayerConfig{l.kind, l.Name(), c}
 }
 

@@ -3,6 +3,7 @@ package layers_test
 import (
 	"math"
 	"math/rand"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -186,4 +187,35 @@ func TestLookupIDs(t *testing.T) {
 			t.Fatalf("ids %v, want %v", got, want)
 		}
 	}
+}
+
+// TestIntegerLookupLargeValuesSurviveSave: ids beyond 2^53 (a config is read back
+// through float64) keep their exact values.
+func TestIntegerLookupLargeValuesSurviveSave(t *testing.T) {
+	in := layers.NewInput("id", layers.Shape(1), layers.Int64)
+	lk := layers.IntegerLookup(layers.WithIntVocabulary([]int64{9007199254740993, -9007199254740995, 7}), layers.WithName("ids"))
+	m, err := layers.NewModel([]*layers.Tensor{in}, []*layers.Tensor{lk.Apply(in)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Build(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	back, err := layers.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range back.Layers() {
+		if got, ok := l.(*layers.LookupLayer); ok {
+			if v := strings.Join(got.Vocabulary(), ","); v != "9007199254740993,-9007199254740995,7" {
+				t.Errorf("vocabulary after Load %s", v)
+			}
+			return
+		}
+	}
+	t.Fatal("no lookup layer after Load")
 }
