@@ -10,12 +10,20 @@
 //
 //   - SingleLayer: one float input and one output, Build(ctx, in) then
 //     Forward(g, x): Dense, Activation, Dropout, Flatten, Reshape, Conv2D, the
-//     pooling layers, BatchNormalization, Normalization, ZeroPadding2D, Residual;
+//     pooling layers, BatchNormalization, Normalization, ZeroPadding2D, Residual,
+//     FM, CrossNet;
 //   - MultiLayer: any number of inputs and outputs of any dtype, BuildMulti(ctx,
 //     specs) then ForwardMulti(g, xs): Embedding (integer ids to vectors),
-//     StringLookup and IntegerLookup (raw categories to ids), CategoryEncoding
-//     (ids to one-hot, multi-hot or count rows), the merges (Add, Subtract,
-//     Multiply, Average, Maximum, Minimum, Concatenate, Dot) and models themselves.
+//     EmbeddingBag (bags of ids to pooled vectors), StringLookup and IntegerLookup
+//     (raw categories to ids), Hashing, Discretization and HashedCrossing (values,
+//     numbers and crosses to bins), CategoryEncoding (ids to one-hot, multi-hot or
+//     count rows), the merges (Add, Subtract, Multiply, Average, Maximum, Minimum,
+//     Concatenate, Dot), DotInteraction, and models themselves.
+//
+// The recommender layers: FM (a factorization machine's pairwise interactions in
+// O(fields·k)), CrossNet (DCN-v2 cross layers, full or low rank), DotInteraction
+// (DLRM's pairwise dot products), EmbeddingBag; zoo builds Wide&Deep, DeepFM and
+// DCN from them.
 //
 // # Preprocessing inside the model
 //

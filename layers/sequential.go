@@ -223,15 +223,21 @@ func uniqueName(base string, used map[string]int) string {
 // snake turns a Keras class name into its layer name: "Dense" -> "dense",
 // "InputLayer" -> "input_layer".
 func snake(s string) string {
+	// Keras' to_snake_case: an underscore before a capital that follows a lower-case
+	// letter, or that starts a capitalized word (Conv2D -> conv2d, FM -> fm,
+	// CrossNet -> cross_net, HTTPServer -> http_server).
+	isUpper := func(c byte) bool { return c >= 'A' && c <= 'Z' }
+	isLower := func(c byte) bool { return c >= 'a' && c <= 'z' }
 	var b strings.Builder
-	for i, r := range s {
-		if r >= 'A' && r <= 'Z' {
-			if i > 0 && !(s[i-1] >= '0' && s[i-1] <= '9') {
-				b.WriteByte('_')
-			}
-			r += 'a' - 'A'
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isUpper(c) && i > 0 && (isLower(s[i-1]) || (i+1 < len(s) && isLower(s[i+1]))) && s[i-1] != '_' {
+			b.WriteByte('_')
 		}
-		b.WriteRune(r)
+		if isUpper(c) {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
 	}
 	return b.String()
 }
