@@ -70,10 +70,16 @@ func canonicalName(name string) (string, bool) {
 //   - "auc": ROC AUC as tf.keras.metrics.AUC with its defaults: 200 evenly
 //     spaced thresholds, trapezoid ("interpolation") summation, all elements
 //     pooled; predictions are clipped to [0, 1] and a NaN is an error.
+//   - "recall_at_K", "ndcg_at_K" for a cutoff K in [1, MaxRankingK] written
+//     without sign or leading zeros ("recall_at_10"): see RecallAtK and
+//     NDCGAtK. Names does not list them.
 //
 // All but the sparse metric need targetCols == predCols at Update. loss and
 // predCols only matter for "accuracy".
 func New(name, loss string, predCols int) (Metric, error) {
+	if m, ok, err := newRankingByName(name); ok {
+		return m, err
+	}
 	canon, ok := canonicalName(name)
 	if !ok {
 		return nil, errors.Errorf("metrics: unknown metric %q; valid names: %s",
