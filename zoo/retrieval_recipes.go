@@ -1,4 +1,4 @@
 package zoo
 
 // retrievalRecipes are the retrieval recipes (two-tower).
-func retrievalRecipes() []Recipe { return nil }
+func retrievalRecipes() []Recipe { return []Recipe{twoTowerRecipe()} }
