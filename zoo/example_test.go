@@ -12,6 +12,10 @@ func ExampleRecipes() {
 		fmt.Println(r.Name)
 	}
 	// Output:
+	// ctr-logistic
+	// ctr-mlp
+	// dcn
+	// deepfm
 	// dense
 	// digits
 	// inception
@@ -24,14 +28,16 @@ func ExampleRecipes() {
 	// multitask-digits
 	// resnet-fashion
 	// siamese-digits
+	// two-tower
 	// vgg-digits
+	// widedeep
 }
 
 func ExampleFind() {
 	_, err := zoo.Find("resnet")
 	fmt.Println(err)
 	// Output:
-	// zoo: unknown recipe "resnet" (valid: dense, digits, inception, iris, lenet, linear, logistic, mlp, mnist, multitask-digits, resnet-fashion, siamese-digits, vgg-digits)
+	// zoo: unknown recipe "resnet" (valid: ctr-logistic, ctr-mlp, dcn, deepfm, dense, digits, inception, iris, lenet, linear, logistic, mlp, mnist, multitask-digits, resnet-fashion, siamese-digits, two-tower, vgg-digits, widedeep)
 }
 
 func ExampleFind_run() {
