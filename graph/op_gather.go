@@ -28,11 +28,19 @@ func (e *IndexError) Error() string {
 }
 
 // gatherOp looks up rows of a table (V, D) for integer ids (B, ...), giving
-// (B, ..., D). Its gradient with respect to the table is scatterAddOp.
+// (B, ..., D). Its gradient with respect to the table is scatterAddOp, or none when
+// the table is updated by rows (tg.byRows, set by Grad before differentiating: the
+// trainer then builds a RowGrad from the ids and the upstream gradient instead).
 type gatherOp struct {
 	opBase
 	v, d, idDims int
+	tg           *tableGrad
 }
+
+// tableGrad is shared by the copies of one gatherOp value (Gorgonia stores the op by
+// value in its node), so that Grad can switch the dense table gradient off after
+// the node is built. It does not enter the op's hash.
+type tableGrad struct{ byRows bool }
 
 // scatterAddOp adds the rows of grad (B, ..., D) into a zero table (V, D) at the
 // rows named by ids (B, ...): the gradient of gatherOp. It is not differentiable.
@@ -69,7 +77,7 @@ func Gather(table, ids *G.Node) (n *G.Node, err error) {
 }
 
 func newGatherOp(v, d, idDims int) gatherOp {
-	return gatherOp{opBase{name: fmt.Sprintf("gather(%d,%d,%d)", v, d, idDims), arity: 2}, v, d, idDims}
+	return gatherOp{opBase{name: fmt.Sprintf("gather(%d,%d,%d)", v, d, idDims), arity: 2}, v, d, idDims, &tableGrad{}}
 }
 
 // checkInt returns an error unless dt is Int, Int32 or Int64.
@@ -105,9 +113,16 @@ func (o gatherOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 }
 
 func (o gatherOp) Do(in ...G.Value) (G.Value, error) { return o.UsePreallocDo(nil, in...) }
-func (o gatherOp) DiffWRT(int) []bool                { return []bool{true, false} }
+
+// DiffWRT is {table, ids}: the table is differentiable unless it is updated by rows.
+func (o gatherOp) DiffWRT(int) []bool { return []bool{!o.byRows(), false} }
+
+func (o gatherOp) byRows() bool { return o.tg != nil && o.tg.byRows }
 
 func (o gatherOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	if o.byRows() {
+		return G.Nodes{nil, nil}, nil
+	}
 	sc := scatterAddOp{opBase{name: fmt.Sprintf("scatter_add(%d,%d,%d)", o.v, o.d, o.idDims), arity: 2}, noDiff{}, o.v, o.d, o.idDims}
 	n, err := G.ApplyOp(sc, inputs[1], grad)
 	if err != nil {

@@ -43,6 +43,14 @@ func NewParam(name string, dt tensor.Dtype, shape []int, init Initializer, fanIn
 	if init == nil {
 		return nil, errors.Errorf("param %s: no initializer", name)
 	}
+	if dt == tensor.Float32 && size > fillChunk && chunkable(init) {
+		data := make([]float32, size)
+		if err := fillFloat32(init, rng, fanIn, fanOut, data); err != nil {
+			return nil, errors.Wrapf(err, "param %s", name)
+		}
+		t := tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))
+		return &Param{Name: name, Value: t, Trainable: true}, nil
+	}
 	vals := make([]float64, size)
 	if err := init.Fill(rng, fanIn, fanOut, vals); err != nil {
 		return nil, errors.Wrapf(err, "param %s", name)

@@ -35,7 +35,22 @@ func AdamW(lr float64, opts ...OptimizerOption) Optimizer {
 }
 
 func (o *adam) Step(params []*graph.Param, grads []*tensor.Dense) error {
-	if err := o.prepare(params, grads, 0); err != nil {
+	return o.StepSparse(params, grads, nil)
+}
+
+// rowSlots: m and v, and v's running maximum under AMSGrad.
+func (o *adam) rowSlots(c optConfig) int {
+	if c.amsgrad {
+		return 3
+	}
+	return 2
+}
+
+// StepSparse implements SparseOptimizer. Tables updated by rows follow LazyAdam,
+// PyTorch's SparseAdam (see SparseOptimizer): only touched rows' moments and
+// weights change, with the bias corrections of the global step and ε unscaled.
+func (o *adam) StepSparse(params []*graph.Param, grads []*tensor.Dense, rows []*graph.RowGrad) error {
+	if err := o.prepareRows(params, grads, rows, 0, o.rowSlots(o.cfg)); err != nil {
 		return err
 	}
 	lr, c := o.LearningRate(), o.cfg
@@ -52,6 +67,17 @@ func (o *adam) Step(params []*graph.Param, grads []*tensor.Dense) error {
 		k.decay = 1
 	}
 	for i, p := range params {
+		if r := rowGradOf(rows, i); r != nil {
+			lk := k
+			lk.stepSize = lr * k.sqrtBC2 / (1 - math.Pow(c.beta1, t))
+			switch st := o.rows[i].(type) {
+			case *rowStore[float32]:
+				lazyAdamRows(p, r, st, c, lk)
+			case *rowStore[float64]:
+				lazyAdamRows(p, r, st, c, lk)
+			}
+			continue
+		}
 		step(p, grads[i],
 			func(w, g []float32) {
 				adamKernel(w, g, slot[float32](&o.baseOpt, i, 0), slot[float32](&o.baseOpt, i, 1), slot[float32](&o.baseOpt, i, 2), c, k)
@@ -62,6 +88,45 @@ func (o *adam) Step(params []*graph.Param, grads []*tensor.Dense) error {
 	}
 	o.iter++
 	return nil
+}
+
+func lazyAdamRows[T float](p *graph.Param, r *graph.RowGrad, st *rowStore[T], c optConfig, k adamConsts) {
+	forRows(p, r, st, func(w, g []T, j int, _ bool) {
+		var vmax []T
+		if c.amsgrad {
+			vmax = st.slot(2, j)
+		}
+		lazyAdamKernel(w, g, st.slot(0, j), st.slot(1, j), vmax, c, k)
+	})
+}
+
+// lazyAdamKernel is PyTorch's SparseAdam on one row, operation for operation:
+// m += (1-β1)·(g-m); v += (1-β2)·(g²-v); w -= step·(m/(sqrt(v)+ε)), with
+// step = lr·sqrt(1-β2ᵗ)/(1-β1ᵗ) (k.stepSize), plus the weight decay and AMSGrad
+// options SparseAdam lacks.
+func lazyAdamKernel[T float](w, g, m, v, vmax []T, c optConfig, k adamConsts) {
+	b1, b2 := T(1-c.beta1), T(1-c.beta2)
+	eps, step, decay, wd := T(c.eps), T(k.stepSize), T(k.decay), T(k.coupledWD)
+	for i := range w {
+		gi := g[i]
+		if wd != 0 {
+			gi += wd * w[i]
+		}
+		m[i] += b1 * (gi - m[i])
+		v[i] += b2 * (gi*gi - v[i])
+		vi := v[i]
+		if vmax != nil {
+			if vi > vmax[i] {
+				vmax[i] = vi
+			}
+			vi = vmax[i]
+		}
+		q := m[i] / (T(math.Sqrt(float64(vi))) + eps)
+		if decay != 1 {
+			w[i] *= decay
+		}
+		w[i] -= step * q
+	}
 }
 
 type adamConsts struct {

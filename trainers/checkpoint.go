@@ -27,6 +27,11 @@ type trainingState struct {
 	Seed      int64         `json:"seed"`
 	Epoch     int           `json:"epoch"`
 	Optimizer *optState     `json:"optimizer"`
+	// EmbeddingUpdates records how Embedding tables were trained, so that training
+	// resumes as it ran: "rows" (updates by rows) or "dense"
+	// (WithDenseEmbeddingUpdates). Files written before updates by rows existed
+	// lack it and were trained densely: they resume densely.
+	EmbeddingUpdates string `json:"embedding_updates,omitempty"`
 	// Callbacks holds the states of the stateful callbacks (StatefulCallback),
 	// sorted by key; their tensors go beside the weights as
 	// "callbacks/<index>/<name>".
@@ -136,7 +141,10 @@ func (t *Trainer) SaveTo(w io.Writer) error {
 	if err != nil {
 		return errors.Wrap(err, "save")
 	}
-	ts := trainingState{Loss: t.lossName, Metrics: t.metrics, Seed: t.seed, Epoch: t.epoch, Optimizer: st}
+	ts := trainingState{Loss: t.lossName, Metrics: t.metrics, Seed: t.seed, Epoch: t.epoch, Optimizer: st, EmbeddingUpdates: "rows"}
+	if t.denseEmbeddings {
+		ts.EmbeddingUpdates = "dense"
+	}
 	if ts.Callbacks, err = t.exportCallbacks(tensors); err != nil {
 		return errors.Wrap(err, "save")
 	}
@@ -196,6 +204,13 @@ func LoadFrom(r io.Reader, opts ...Option) (*Trainer, error) {
 		return nil, errors.Wrap(err, "load")
 	}
 	base := []Option{WithSeed(st.Seed), WithOptimizer(opt)}
+	switch st.EmbeddingUpdates {
+	case "rows":
+	case "dense", "": // "": a file from before updates by rows, trained densely
+		base = append(base, WithDenseEmbeddingUpdates())
+	default:
+		return nil, errors.Errorf("load: embedding updates %q are unknown (valid: rows, dense)", st.EmbeddingUpdates)
+	}
 	if st.Outputs == nil && st.Loss != "" {
 		base = append(base, WithLoss(st.Loss), WithMetrics(st.Metrics...))
 	}

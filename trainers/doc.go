@@ -87,6 +87,19 @@
 // ModelCheckpoint, a progress bar) follow Keras. Metrics are computed on the host by
 // package trainers/metrics.
 //
+// # Embedding tables: updates by rows
+//
+// A training step touches only the Embedding rows its batch looks up: a table that
+// the model reads only through graph.Gather gets a graph.RowGrad (the distinct rows
+// and their summed gradients) instead of a dense (V, D) gradient, and the optimizer
+// (SparseOptimizer: all of this package's) updates those rows and their state only,
+// like TensorFlow's LazyAdam and PyTorch's SparseAdam; a step's cost does not grow
+// with the table's size, and optimizer state is allocated for the rows touched so
+// far. Plain SGD gives the dense weights bit for bit; with momentum, Adam, AdaGrad
+// and RMSProp, rows absent from a batch keep their state and weights (see
+// SparseOptimizer). Every other parameter is updated as before.
+// WithDenseEmbeddingUpdates turns it off.
+//
 // # Stopping and resuming
 //
 // Trainer.Save (or a ModelCheckpoint) writes the model, the optimizer's state and

@@ -270,7 +270,7 @@ func (t *Trainer) trainEpoch(ctx context.Context, ds datasets.Multi, bd *binding
 		if err != nil {
 			return nil, errors.Wrap(err, "fit")
 		}
-		if err := t.opt.Step(p.params, p.gradTs); err != nil {
+		if err := t.step(p); err != nil {
 			return nil, errors.Wrap(err, "fit: optimizer step")
 		}
 		acc.logs(logs)

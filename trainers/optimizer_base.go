@@ -19,7 +19,11 @@ type baseOpt struct {
 	err   error
 	iter  int
 	slots int               // state buffers per parameter
-	state [][]*tensor.Dense // state[param][slot]
+	state [][]*tensor.Dense // state[param][slot]; nil for a parameter whose state is by rows
+	// rows holds, per parameter updated by rows, its *rowStore[float32] or
+	// *rowStore[float64]: lazy (state[param] nil) or wrapping state[param].
+	rows   []any
+	clipTs []*tensor.Dense // the gradients to clip, row gradients' values included
 }
 
 func newBase(name string, lr float64, slots int, allowed []string, opts []OptimizerOption) baseOpt {
@@ -48,36 +52,11 @@ func (o *baseOpt) SetLearningRate(lr float64) error {
 	return nil
 }
 
-// prepare checks the call, allocates the state on the first step (filled with
-// init), and clips the gradients in place.
+// prepare checks a call with dense gradients only, allocates the state on the
+// first step (filled with init), and clips the gradients in place (see
+// prepareRows).
 func (o *baseOpt) prepare(params []*graph.Param, grads []*tensor.Dense, init float64) error {
-	if o.err != nil {
-		return o.err
-	}
-	if len(params) != len(grads) {
-		return errors.Errorf("optimizer %s: %d parameters and %d gradients", o.name, len(params), len(grads))
-	}
-	for i, p := range params {
-		if grads[i] == nil || grads[i].Dtype() != p.Value.Dtype() || grads[i].Shape().TotalSize() != p.Size() {
-			return errors.Errorf("optimizer %s: gradient %d does not match parameter %s %v", o.name, i, p.Name, p.Value.Shape())
-		}
-	}
-	if o.state == nil {
-		o.state = make([][]*tensor.Dense, len(params))
-		for i, p := range params {
-			o.state[i] = make([]*tensor.Dense, o.slots)
-			for s := range o.state[i] {
-				t := tensor.New(tensor.Of(p.Value.Dtype()), tensor.WithShape(p.Value.Shape().Clone()...))
-				if init != 0 {
-					fill(t, init)
-				}
-				o.state[i][s] = t
-			}
-		}
-	} else if len(o.state) != len(params) {
-		return errors.Errorf("optimizer %s: called with %d parameters, earlier with %d", o.name, len(params), len(o.state))
-	}
-	return clipGrads(o.cfg, grads)
+	return o.prepareRows(params, grads, nil, init, 0)
 }
 
 // slot returns state buffer s of parameter i as a slice of T.

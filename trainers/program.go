@@ -35,8 +35,12 @@ type program struct {
 	loss     *G.Node   // the total: weighted output losses and penalties
 	headLoss []*G.Node // each output's own loss
 	params   []*graph.Param
-	grads    []*G.Node
+	grads    []*G.Node // nil for a table updated by rows
 	gradTs   []*tensor.Dense
+	// gradients builds the row gradients of the tables updated by rows; rowGrads
+	// holds them after run (nil when every gradient is dense).
+	gradients *graph.Gradients
+	rowGrads  []*graph.RowGrad
 }
 
 // compileMu serializes graph building: Gorgonia's is not goroutine-safe (a global
@@ -88,7 +92,7 @@ func (t *Trainer) compile(kind programKind, batch int) (p *program, err error) {
 			return nil, err
 		}
 		if kind == trainProgram {
-			if err := p.addGradients(g, p.loss, t.model.Params()); err != nil {
+			if err := p.addGradients(g, p.loss, t.model.Params(), t.sparseUpdates()); err != nil {
 				return nil, err
 			}
 		}
@@ -143,8 +147,10 @@ func (t *Trainer) addLoss(p *program, g *graph.Graph) error {
 }
 
 // addGradients adds the symbolic gradient of loss with respect to every trainable
-// parameter used by the graph. Inputs and labels get no gradient.
-func (p *program) addGradients(g *graph.Graph, loss *G.Node, params []*graph.Param) error {
+// parameter used by the graph. Inputs and labels get no gradient. With byRows, the
+// tables read only through Gather (Embedding tables) get row gradients instead of
+// dense ones (graph.Grad).
+func (p *program) addGradients(g *graph.Graph, loss *G.Node, params []*graph.Param, byRows bool) error {
 	var nodes G.Nodes
 	for _, prm := range params {
 		if n, ok := g.ParamNode(prm); ok && prm.Trainable {
@@ -155,13 +161,38 @@ func (p *program) addGradients(g *graph.Graph, loss *G.Node, params []*graph.Par
 	if len(nodes) == 0 {
 		return errors.New("the model has no trainable parameters")
 	}
-	grads, err := G.Grad(loss, nodes...)
+	grads, err := graph.Grad(loss, nodes, byRows)
 	if err != nil {
 		return errors.Wrap(err, "symbolic gradient")
 	}
-	p.grads = grads
-	p.gradTs = make([]*tensor.Dense, len(grads))
+	p.grads = grads.Nodes
+	p.gradTs = make([]*tensor.Dense, len(p.grads))
+	if grads.HasRows() {
+		p.gradients = grads
+	}
 	return nil
+}
+
+// sparseUpdates reports whether training programs update Embedding tables by rows:
+// unless WithDenseEmbeddingUpdates, when the optimizer can (SparseOptimizer).
+func (t *Trainer) sparseUpdates() bool {
+	if t.denseEmbeddings {
+		return false
+	}
+	_, ok := t.opt.(SparseOptimizer)
+	return ok
+}
+
+// step applies the optimizer to the gradients of p's last run.
+func (t *Trainer) step(p *program) error {
+	if p.rowGrads == nil {
+		return t.opt.Step(p.params, p.gradTs)
+	}
+	so, ok := t.opt.(SparseOptimizer)
+	if !ok {
+		return errors.Errorf("optimizer %s cannot update by rows", t.opt.Name())
+	}
+	return so.StepSparse(p.params, p.gradTs, p.rowGrads)
 }
 
 // run executes the program once; feeds (dropout masks) are drawn from rng.
@@ -174,11 +205,19 @@ func (p *program) run(rng *rand.Rand) (err error) {
 		return errors.Wrap(err, "run")
 	}
 	for i, n := range p.grads {
+		if n == nil {
+			continue // updated by rows
+		}
 		gt := p.exec.Dense(n)
 		if gt == nil {
 			return errors.Errorf("gradient of %s has no tensor value", p.params[i].Name)
 		}
 		p.gradTs[i] = gt
+	}
+	if p.gradients != nil {
+		if p.rowGrads, err = p.gradients.Rows(p.exec); err != nil {
+			return errors.Wrap(err, "row gradients")
+		}
 	}
 	return nil
 }

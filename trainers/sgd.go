@@ -17,18 +17,51 @@ func SGD(lr float64, opts ...OptimizerOption) Optimizer {
 }
 
 func (o *sgd) Step(params []*graph.Param, grads []*tensor.Dense) error {
-	if err := o.prepare(params, grads, 0); err != nil {
+	return o.StepSparse(params, grads, nil)
+}
+
+// rowSlots: the momentum buffer, when there is momentum.
+func (o *sgd) rowSlots(c optConfig) int {
+	if c.momentum == 0 {
+		return 0
+	}
+	return 1
+}
+
+// StepSparse implements SparseOptimizer: touched rows only; with momentum, a row's
+// buffer starts at its first touch and is left alone when the row is absent.
+func (o *sgd) StepSparse(params []*graph.Param, grads []*tensor.Dense, rows []*graph.RowGrad) error {
+	if err := o.prepareRows(params, grads, rows, 0, o.rowSlots(o.cfg)); err != nil {
 		return err
 	}
 	lr, c := o.LearningRate(), o.cfg
 	first := o.iter == 0
 	for i, p := range params {
+		if r := rowGradOf(rows, i); r != nil {
+			switch st := o.rows[i].(type) {
+			case *rowStore[float32]:
+				sgdRows(p, r, st, c, lr)
+			case *rowStore[float64]:
+				sgdRows(p, r, st, c, lr)
+			}
+			continue
+		}
 		step(p, grads[i],
 			func(w, g []float32) { sgdKernel(w, g, slot[float32](&o.baseOpt, i, 0), c, lr, first) },
 			func(w, g []float64) { sgdKernel(w, g, slot[float64](&o.baseOpt, i, 0), c, lr, first) })
 	}
 	o.iter++
 	return nil
+}
+
+func sgdRows[T float](p *graph.Param, r *graph.RowGrad, st *rowStore[T], c optConfig, lr float64) {
+	forRows(p, r, st, func(w, g []T, k int, fresh bool) {
+		var buf []T
+		if k >= 0 && c.momentum != 0 {
+			buf = st.slot(0, k)
+		}
+		sgdKernel(w, g, buf, c, lr, fresh)
+	})
 }
 
 func sgdKernel[T float](w, g, buf []T, c optConfig, lr float64, first bool) {

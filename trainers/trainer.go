@@ -22,9 +22,11 @@ type Trainer struct {
 	seed     int64
 	out      io.Writer
 	programs map[programKey]*program
-	stop     bool
-	fit      fitState
-	epoch    int // epochs completed
+	// denseEmbeddings turns updates by rows off (WithDenseEmbeddingUpdates).
+	denseEmbeddings bool
+	stop            bool
+	fit             fitState
+	epoch           int // epochs completed
 	// cbStates holds the saved states of stateful callbacks by key (loaded with
 	// the trainer, or left by the last Fit); cbKeys the stateful callbacks of the
 	// Fit in progress. See StatefulCallback.
@@ -64,6 +66,9 @@ type config struct {
 	dtype      tensor.Dtype
 	dtypeSet   bool
 	out        io.Writer
+	// denseEmb is WithDenseEmbeddingUpdates (true) or WithSparseEmbeddingUpdates
+	// (false); nil: not set (sparse, or what a loaded file records).
+	denseEmb *bool
 }
 
 // WithOptimizer sets the optimizer (default Adam(0.001)); see WithOptimizerName
@@ -247,6 +252,7 @@ func New(model layers.Model, opts ...Option) (*Trainer, error) {
 		model: model, opt: c.opt, heads: heads, metrics: c.metrics,
 		seed: c.seed, out: c.out,
 		programs: map[programKey]*program{}, lossName: singleLoss(heads),
+		denseEmbeddings: c.denseEmb != nil && *c.denseEmb,
 	}, nil
 }
 
