@@ -3,7 +3,6 @@ package zoo
 import (
 	"context"
 
-	"github.com/gokeras/gokeras/datasets"
 	"github.com/pkg/errors"
 )
 
@@ -25,10 +24,34 @@ func csvDefaults() Settings { return Settings{Epochs: 200, BatchSize: 32, LR: 0.
 type CSVOption func(*csvConfig)
 
 type csvConfig struct {
-	testFile   string
-	patience   int
-	validation float64
-	dropout    float64
+	testFile    string
+	patience    int
+	validation  float64
+	dropout     float64
+	model       string
+	categorical []string
+}
+
+// The models of TrainCSV (CSVModel).
+const (
+	CSVMLP      = "mlp"
+	CSVWideDeep = "widedeep"
+	CSVDeepFM   = "deepfm"
+	CSVDCN      = "dcn"
+)
+
+// CSVModel chooses the model of TrainCSV: CSVMLP (default), or for a binary
+// target the recommender models CSVWideDeep, CSVDeepFM or CSVDCN (see WideDeep,
+// DeepFM, DCN), which embed every categorical column (CTRDim 16) and take the
+// numeric columns through a Normalization.
+func CSVModel(kind string) CSVOption { return func(c *csvConfig) { c.model = kind } }
+
+// CSVCategorical names integer columns to treat as categories (an IntegerLookup
+// learns their values; unknown values share an out-of-vocabulary id) rather than
+// as numbers (default none; string columns are categorical anyway).
+func CSVCategorical(cols ...string) CSVOption {
+	cs := append([]string(nil), cols...)
+	return func(c *csvConfig) { c.categorical = cs }
 }
 
 // CSVTestFile evaluates on the rows of another CSV file with the same columns
@@ -72,7 +95,7 @@ func CSVValidation(f float64) CSVOption { return func(c *csvConfig) { c.validati
 // and 10% of the rest watch early stopping and the learning rate (CSVPatience,
 // CSVValidation). The Result's Model is "csv".
 func TrainCSV(ctx context.Context, path, target string, task CSVTask, hidden []int, s Settings, opts ...CSVOption) (*Result, error) {
-	cfg := csvConfig{patience: 30, validation: 0.1, dropout: 0.1}
+	cfg := csvConfig{patience: 30, validation: 0.1, dropout: 0.1, model: CSVMLP}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -85,6 +108,15 @@ func TrainCSV(ctx context.Context, path, target string, task CSVTask, hidden []i
 		return nil, errors.Errorf("zoo: csv: patience %d must not be negative, the validation fraction %g must be in (0, 0.5] and the dropout rate %g in [0, 1)",
 			cfg.patience, cfg.validation, cfg.dropout)
 	}
+	switch cfg.model {
+	case CSVMLP:
+	case CSVWideDeep, CSVDeepFM, CSVDCN:
+		if task != Classification {
+			return nil, errors.Errorf("zoo: csv: model %q predicts a binary target (task classification), not a %s", cfg.model, task)
+		}
+	default:
+		return nil, errors.Errorf("zoo: csv: model %q (valid: %s, %s, %s, %s)", cfg.model, CSVMLP, CSVWideDeep, CSVDeepFM, CSVDCN)
+	}
 	if hidden == nil {
 		hidden = []int{128, 64}
 	}
@@ -92,7 +124,7 @@ func TrainCSV(ctx context.Context, path, target string, task CSVTask, hidden []i
 	if err != nil {
 		return nil, errors.Wrap(err, "zoo: csv: settings")
 	}
-	parts, err := readCSVParts(path, target, task, cfg.testFile, s.Seed)
+	parts, err := readCSVParts(path, target, task, cfg.testFile, s.Seed, cfg.categorical)
 	if err != nil {
 		return nil, errors.Wrap(err, "zoo: csv")
 	}
@@ -108,8 +140,8 @@ func TrainCSV(ctx context.Context, path, target string, task CSVTask, hidden []i
 
 // csvParts is a CSV file read with raw string columns and split by row index.
 type csvParts struct {
-	data        *datasets.CSVData
-	test        *datasets.CSVData // the -test file, or nil: then testIdx rows of data
+	data        *csvTable
+	test        *csvTable // the -test file, or nil: then testIdx rows of data
 	trainIdx    []int
 	testIdx     []int
 	classes     int

@@ -20,12 +20,16 @@ const (
 // readCSVParts reads the training file (and the test file, if any) with raw string
 // columns, checks a classification target, and splits the rows: train and test
 // indices of the training file (test empty when a test file is given).
-func readCSVParts(path, target string, task CSVTask, testFile string, seed int64) (*csvParts, error) {
+func readCSVParts(path, target string, task CSVTask, testFile string, seed int64, categorical []string) (*csvParts, error) {
 	opts := []datasets.CSVOption{datasets.CSVRawStrings()}
 	if target != "" {
 		opts = append(opts, datasets.CSVTarget(target))
 	}
-	data, err := datasets.ReadCSV(path, opts...)
+	raw, err := datasets.ReadCSV(path, opts...)
+	if err != nil {
+		return nil, err
+	}
+	data, err := newCSVTable(raw, categorical, path)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +37,7 @@ func readCSVParts(path, target string, task CSVTask, testFile string, seed int64
 	if data.X != nil {
 		p.numericName = csvNumericInput
 	}
-	for _, n := range data.StringNames {
+	for _, n := range append(append([]string(nil), data.StringNames...), data.IntNames...) {
 		if n == csvNumericInput || n == csvOutput {
 			return nil, errors.Errorf("%s: a string column is named %q, a name the model uses itself: rename it", path, n)
 		}
@@ -44,7 +48,7 @@ func readCSVParts(path, target string, task CSVTask, testFile string, seed int64
 		}
 		p.classNames = data.Classes()
 	}
-	n := rowCount(data)
+	n := rowCount(data.CSVData)
 	if testFile == "" {
 		var labels []float64
 		if task == Classification {
@@ -59,10 +63,14 @@ func readCSVParts(path, target string, task CSVTask, testFile string, seed int64
 		testOpts = append(testOpts, datasets.CSVVocabulary(&datasets.Vocabulary{
 			Columns: map[string][]string{data.TargetName: p.classNames}}))
 	}
-	if p.test, err = datasets.ReadCSV(testFile, testOpts...); err != nil {
+	rawTest, err := datasets.ReadCSV(testFile, testOpts...)
+	if err != nil {
 		return nil, errors.Wrap(err, "test file")
 	}
-	if err := sameColumns(data, p.test); err != nil {
+	if p.test, err = newCSVTable(rawTest, categorical, testFile); err != nil {
+		return nil, errors.Wrap(err, "test file")
+	}
+	if err := sameColumns(data.CSVData, p.test.CSVData); err != nil {
 		return nil, errors.Wrapf(err, "test file %s against %s", testFile, path)
 	}
 	if task == Classification {
@@ -143,7 +151,7 @@ func splitRows(n int, labels []float64, fraction float64, seed int64) (keep, out
 
 // csvRows gathers rows idx of d into named tensors: the numeric input, one input
 // per string column, and the target.
-func csvRows(d *datasets.CSVData, numericName string, idx []int) (*datasets.Tensors, error) {
+func csvRows(d *csvTable, numericName string, idx []int) (*datasets.Tensors, error) {
 	ins := map[string]*tensor.Dense{}
 	if numericName != "" {
 		ins[numericName] = gatherFloatRows(d.X, idx)
@@ -155,6 +163,14 @@ func csvRows(d *datasets.CSVData, numericName string, idx []int) (*datasets.Tens
 			dst[j] = src[i]
 		}
 		ins[d.StringNames[k]] = tensor.New(tensor.WithShape(len(idx), 1), tensor.WithBacking(dst))
+	}
+	for k, s := range d.Ints {
+		src := s.Data().([]int64)
+		dst := make([]int64, len(idx))
+		for j, i := range idx {
+			dst[j] = src[i]
+		}
+		ins[d.IntNames[k]] = tensor.New(tensor.WithShape(len(idx), 1), tensor.WithBacking(dst))
 	}
 	return datasets.NewNamedTensors(ins, map[string]*tensor.Dense{csvOutput: gatherFloatRows(d.Y, idx)})
 }

@@ -2,11 +2,9 @@ package zoo
 
 import (
 	"context"
-	"math"
 	"time"
 
 	"github.com/gokeras/gokeras/datasets"
-	"github.com/gokeras/gokeras/layers"
 	"github.com/gokeras/gokeras/trainers"
 	"github.com/pkg/errors"
 )
@@ -52,14 +50,14 @@ func trainCSVParts(ctx context.Context, p *csvParts, task CSVTask, hidden []int,
 	}
 	var test *datasets.Tensors
 	if p.test != nil {
-		test, err = csvRows(p.test, p.numericName, identityRows(rowCount(p.test)))
+		test, err = csvRows(p.test, p.numericName, identityRows(rowCount(p.test.CSVData)))
 	} else {
 		test, err = csvRows(p.data, p.numericName, p.testIdx)
 	}
 	if err != nil {
 		return nil, err
 	}
-	model, err := csvModel(p, train, task, hidden, cfg.dropout)
+	model, err := csvModel(p, train, task, hidden, cfg)
 	if err != nil {
 		return nil, errors.Wrap(err, "make the model")
 	}
@@ -70,9 +68,12 @@ func trainCSVParts(ctx context.Context, p *csvParts, task CSVTask, hidden []int,
 		opt = adamCosine(s.LR, s.Epochs*((train.Len()-1)/s.BatchSize+1))
 	}
 	opts := []trainers.Option{trainers.WithOptimizer(opt), trainers.WithSeed(s.Seed)}
-	if task == Classification {
+	switch {
+	case task == Classification && p.classes == 2:
+		opts = append(opts, trainers.WithLoss("binary_crossentropy"), trainers.WithMetrics("accuracy", "auc"))
+	case task == Classification:
 		opts = append(opts, trainers.WithLoss("sparse_categorical_crossentropy"), trainers.WithMetrics("accuracy"))
-	} else {
+	default:
 		opts = append(opts, trainers.WithLoss("mse"), trainers.WithMetrics("mse", "mae"))
 	}
 	if s.Out != nil {
@@ -116,84 +117,6 @@ func pick(idx, at []int) []int {
 		out[j] = idx[k]
 	}
 	return out
-}
-
-// csvModel builds the model of TrainCSV and adapts its preprocessing layers to the
-// training rows (see TrainCSV).
-func csvModel(p *csvParts, train *datasets.Tensors, task CSVTask, hidden []int, dropout float64) (*layers.Functional, error) {
-	var ins, feats []*layers.Tensor
-	if p.numericName != "" {
-		x, err := wholeInput(train, inputIndex(train, p.numericName), datasets.Spec{Name: p.numericName, Shape: []int{p.data.X.Shape()[1]}, DType: p.data.X.Dtype()})
-		if err != nil {
-			return nil, err
-		}
-		norm := layers.Normalization(layers.WithName("normalize"))
-		if err := norm.Adapt(x); err != nil {
-			return nil, err
-		}
-		in := layers.NewInput(p.numericName, layers.Shape(x.Shape()[1]))
-		ins, feats = append(ins, in), append(feats, norm.Apply(in))
-	}
-	for _, name := range p.data.StringNames {
-		i := inputIndex(train, name)
-		x, err := wholeInput(train, i, train.Inputs()[i])
-		if err != nil {
-			return nil, err
-		}
-		lookup := layers.StringLookup(layers.WithName(name + "_lookup"))
-		if err := lookup.Adapt(x); err != nil {
-			return nil, err
-		}
-		in := layers.NewInput(name, layers.Shape(1), layers.String)
-		ids := lookup.Apply(in)
-		v := lookup.VocabularySize()
-		var f *layers.Tensor
-		if v <= csvOneHotMax {
-			f = layers.CategoryEncoding(v, layers.WithName(name+"_onehot")).Apply(ids)
-		} else {
-			dim := int(math.Min(16, math.Max(8, math.Ceil(math.Sqrt(float64(v))))))
-			f = layers.Flatten(layers.WithName(name + "_flatten")).Apply(
-				layers.Embedding(v, dim, layers.WithName(name+"_embedding")).Apply(ids))
-		}
-		ins, feats = append(ins, in), append(feats, f)
-	}
-	if len(ins) == 0 {
-		return nil, errors.New("the file has no feature column")
-	}
-	h := feats[0]
-	if len(feats) > 1 {
-		h = layers.Concatenate(-1, layers.WithName("features")).Apply(feats...)
-	}
-	for _, w := range hidden {
-		h = layers.Dense(w, layers.WithActivation("relu")).Apply(h)
-		if dropout > 0 {
-			h = layers.Dropout(dropout).Apply(h)
-		}
-	}
-	var out *layers.Tensor
-	if task == Classification {
-		out = layers.Dense(p.classes, layers.WithActivation("softmax"), layers.WithName(csvOutput)).Apply(h)
-	} else {
-		y, err := wholeTarget(train)
-		if err != nil {
-			return nil, err
-		}
-		unscale := layers.Normalization(layers.WithInvert(true), layers.WithName(csvOutput))
-		if err := unscale.Adapt(y); err != nil {
-			return nil, err
-		}
-		out = unscale.Apply(layers.Dense(1, layers.WithName("standardized")).Apply(h))
-	}
-	m, err := layers.NewModel(ins, []*layers.Tensor{out}, layers.ModelName("csv"))
-	if err != nil {
-		return nil, err
-	}
-	if p.classNames != nil {
-		if err := layers.SetClassNames(m, p.classNames...); err != nil {
-			return nil, err
-		}
-	}
-	return m, nil
 }
 
 // inputIndex is the position of the input named name in m.

@@ -29,6 +29,8 @@ type CTRFeatures struct {
 	Crosses [][2]string
 	// CrossBins is the number of bins of each cross (0: 10,000).
 	CrossBins int
+	// Output names the model's output, a sigmoid of shape (1) (default "click").
+	Output string
 }
 
 // CTRField is one categorical field: an input named Name of shape (1), Int64 ids
@@ -221,6 +223,10 @@ func sum(ts []*layers.Tensor) *layers.Tensor {
 
 // clickModel ends a model in a sigmoid named "click" over the logit and returns it.
 func (in *ctrInputs) clickModel(name string, logit *layers.Tensor) (*layers.Functional, error) {
-	out := layers.Activation("sigmoid", layers.WithName("click")).Apply(logit)
+	output := in.f.Output
+	if output == "" {
+		output = "click"
+	}
+	out := layers.Activation("sigmoid", layers.WithName(output)).Apply(logit)
 	return layers.NewModel(in.all, []*layers.Tensor{out}, layers.ModelName(name))
 }

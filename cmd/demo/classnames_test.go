@@ -146,10 +146,11 @@ func TestServeClassNames(t *testing.T) {
 }
 
 // TestServeNamedOutputsClassNames: of a model of two outputs, "click" (one
-// sigmoid unit: no classes in the answers) and "kind" (three classes), the answers
-// carry labels for "kind" only, and only when its classes have names, in the
-// named form and in the rows form (which answers the named form for several
-// outputs); /v1/model lists the names of each output that has them.
+// sigmoid unit: no classes in the answers without names; with two names a binary
+// classifier, its class 1 from 0.5 up) and "kind" (three classes), the answers
+// carry labels for the outputs whose classes have names, in the named form and in
+// the rows form (which answers the named form for several outputs); /v1/model
+// lists the names of each output that has them, and which outputs have classes.
 func TestServeNamedOutputsClassNames(t *testing.T) {
 	kind := []string{"bird", "cat", "dog"}
 	ids := []int64{3, 7, 0, 9}
@@ -180,8 +181,12 @@ func TestServeNamedOutputsClassNames(t *testing.T) {
 			want := namedWant(t, path, ids, feats)
 			h := newHandler(testServing(t, path), handlerConfig{maxBody: defaultMaxBody})
 			classes := make([]int, len(ids))
+			clicks := make([]int, len(ids))
 			for i := range classes {
 				classes[i] = argmax32(want["kind"][3*i : 3*i+3])
+				if want["click"][i] >= 0.5 {
+					clicks[i] = 1
+				}
 			}
 			for form, body := range map[string]string{"named": namedBody(ids, feats), "rows": rowsBody} {
 				status, b := post(t, h, body)
@@ -192,6 +197,13 @@ func TestServeNamedOutputsClassNames(t *testing.T) {
 				if status != 200 || json.Unmarshal(b, &got) != nil {
 					t.Fatalf("%s form: %d %s", form, status, b)
 				}
+				switch gotClicks, has := got.Classes["click"]; {
+				case has != (tc.click != nil):
+					t.Errorf("%s form: click classes %v: want them with names only", form, gotClicks)
+				case has && fmt.Sprint(gotClicks) != fmt.Sprint(clicks):
+					t.Errorf("%s form: click classes %v, want %v", form, gotClicks, clicks)
+				}
+				delete(got.Classes, "click") // checkNamed: classes for kind only
 				checkNamed(t, got.namedAnswer, want, len(ids))
 				if fmt.Sprint(got.Classes["kind"]) != fmt.Sprint(classes) {
 					t.Errorf("%s form: classes %v, want %v", form, got.Classes["kind"], classes)
@@ -199,6 +211,12 @@ func TestServeNamedOutputsClassNames(t *testing.T) {
 				var wantLabels map[string][]string
 				if tc.kind != nil {
 					wantLabels = map[string][]string{"kind": labelsOf(tc.kind, classes)}
+				}
+				if tc.click != nil {
+					if wantLabels == nil {
+						wantLabels = map[string][]string{}
+					}
+					wantLabels["click"] = labelsOf(tc.click, clicks)
 				}
 				if fmt.Sprint(got.Labels) != fmt.Sprint(wantLabels) || (wantLabels == nil) == strings.Contains(string(b), `"labels"`) {
 					t.Errorf("%s form: %s, want labels %v", form, b, wantLabels)
@@ -215,6 +233,9 @@ func TestServeNamedOutputsClassNames(t *testing.T) {
 				if fmt.Sprintf("%q", o.ClassNames) != fmt.Sprintf("%q", wantNames) {
 					t.Errorf("/v1/model: output %s has class names %q, want %q", o.Name, o.ClassNames, wantNames)
 				}
+				if wantClasses := o.Name == "kind" || tc.click != nil; o.Classes != wantClasses {
+					t.Errorf("/v1/model: output %s has classes %v, want %v", o.Name, o.Classes, wantClasses)
+				}
 			}
 		})
 	}
@@ -223,13 +244,15 @@ func TestServeNamedOutputsClassNames(t *testing.T) {
 // TestAppendPredictionsLabels: the fast answer with labels is byte for byte what
 // encoding/json writes for rowsResponse: names with characters that JSON escapes
 // (HTML ones, quotes, control characters, U+2028, invalid UTF-8), rows of NaN,
-// ties, float32 and float64, and one-value rows (no classes, so no labels).
+// ties, float32 and float64, and one-value rows (classes and labels with two
+// names, a binary classifier's; none without names).
 func TestAppendPredictionsLabels(t *testing.T) {
 	nan := math.NaN()
 	cases := []*tensor.Dense{
 		tensor.New(tensor.WithShape(3, 3), tensor.WithBacking([]float32{0.1, 0.7, 0.2, 1, 1, 0, 0, 0.2, 0.8})),
 		tensor.New(tensor.WithShape(3, 3), tensor.WithBacking([]float64{nan, 1, 2, nan, nan, nan, 3, 2, 1})),
 		tensor.New(tensor.WithShape(2, 1), tensor.WithBacking([]float32{0.2, 0.9})),
+		tensor.New(tensor.WithShape(5, 1), tensor.WithBacking([]float64{0.5, nan, math.Nextafter(0.5, 0), math.Inf(1), math.Inf(-1)})),
 	}
 	nameSets := [][]string{nil, {"a", "b", "c"}, {"<a&b>", "\"q\"\t\\", "\xff\u2028é"}, {"no", "yes"}}
 	for _, y := range cases {
@@ -238,13 +261,13 @@ func TestAppendPredictionsLabels(t *testing.T) {
 			if names != nil && len(names) != w && (w != 1 || len(names) != 2) {
 				continue // a model's names are one per value (two for one value)
 			}
-			o := outputSpec{width: w, names: names}
+			o := newOutputSpec(layers.Spec{Name: "out", Shape: []int{w}}, names)
 			want := mustJSON(t, rowsResponse(o, outputRows(y)))
-			got, ok := appendPredictions(nil, y, w > 1, names)
+			got, ok := appendPredictions(nil, y, o.width > 1 || o.binary, names)
 			if !ok || string(got) != want {
 				t.Errorf("%v names %q:\n got %s\nwant %s", y.Data(), names, got, want)
 			}
-			if hasLabels := strings.Contains(want, `"labels"`); hasLabels != (names != nil && w > 1) {
+			if hasLabels := strings.Contains(want, `"labels"`); hasLabels != (names != nil) {
 				t.Errorf("%v names %q: labels %v in %s", y.Data(), names, hasLabels, want)
 			}
 		}

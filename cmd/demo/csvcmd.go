@@ -27,7 +27,7 @@ const (
 )
 
 // csvUsage is the synopsis of demo csv.
-const csvUsage = "usage: demo csv -file F [-test F] [-target COL] [-task classification|regression] [-hidden 128,64] [-dropout F] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-save F] [-plot F] [-report F] [-json]"
+const csvUsage = "usage: demo csv -file F [-test F] [-target COL] [-task classification|regression] [-model mlp|widedeep|deepfm|dcn] [-categorical A,B] [-hidden 128,64] [-dropout F] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-save F] [-plot F] [-report F] [-json]"
 
 // csvCmd trains an MLP on any CSV file with a held-out split (see csvUsage and
 // zoo.TrainCSV); the saved model takes raw rows.
@@ -43,6 +43,8 @@ func csvCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	testFile := fs.String("test", "", "held-out rows to report test metrics on, a CSV file with the same columns (default: 20% of -file's rows)")
 	patience := fs.Int("patience", 30, "stop when the validation loss (10% of the training rows) has not improved for this many epochs, keeping the best epoch's weights (the learning rate halves after 8); 0 trains every epoch")
 	dropout := fs.Float64("dropout", 0.1, "dropout rate after every hidden layer, in [0, 1)")
+	model := fs.String("model", "mlp", "mlp, or for a binary target widedeep, deepfm or dcn (recommender models over embedded categorical columns)")
+	categorical := fs.String("categorical", "", "integer columns to treat as categories, comma separated (string columns are categorical anyway)")
 	asJSON := trainingFlags(fs, &s, "the default: at most 200 epochs, batch 32, lr 0.003, seed 42")
 	plotPath := fs.String("plot", "", "after training, write the learning curves to this PNG or SVG file")
 	reportPath := fs.String("report", "", "after training, write a self-contained HTML report (summary, curves, metrics, confusion matrix) to this file")
@@ -83,7 +85,16 @@ func csvCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	s.Out = stdout
-	opts := []zoo.CSVOption{zoo.CSVPatience(*patience), zoo.CSVDropout(*dropout)}
+	opts := []zoo.CSVOption{zoo.CSVPatience(*patience), zoo.CSVDropout(*dropout), zoo.CSVModel(*model)}
+	if *categorical != "" {
+		var cols []string
+		for _, c := range strings.Split(*categorical, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				cols = append(cols, c)
+			}
+		}
+		opts = append(opts, zoo.CSVCategorical(cols...))
+	}
 	heldOut := "held-out metrics on 20% of the rows"
 	if *testFile != "" {
 		opts = append(opts, zoo.CSVTestFile(*testFile))

@@ -6,7 +6,7 @@
 //	demo [-debug] COMMAND [flags]
 //	demo list
 //	demo run NAME [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
-//	demo csv -file F [-test F] [-target COL] [-task classification|regression] [-hidden 128,64] [-dropout F] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
+//	demo csv -file F [-test F] [-target COL] [-task classification|regression] [-model mlp|widedeep|deepfm|dcn] [-categorical A,B] [-hidden 128,64] [-dropout F] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
 //	demo predict -model FILE -csv FILE [-target COL] [-json]
 //	demo serve -model FILE [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-stats] [-token SECRET]
 //	demo help
@@ -44,7 +44,8 @@
 // (default: the last one). -task classification (the default) takes strings
 // (each a class) or class ids, whole numbers from 0 below 10,000
 // (datasets.MaxClasses), and at least two classes must be present; it trains a
-// softmax with sparse_categorical_crossentropy and reports accuracy. -task
+// softmax with sparse_categorical_crossentropy and reports accuracy (two
+// classes: a sigmoid, see below). -task
 // regression trains a linear output on the standardized target and reports mse
 // and mae in the target's units. The model carries its preprocessing
 // (zoo.TrainCSV): a Normalization layer standardizes the numeric columns, each
@@ -53,7 +54,12 @@
 // Training stops early when the loss on 10% of the training rows has not
 // improved for -patience epochs (default 30), keeping the best epoch's weights
 // (Adam's rate halves after 8 epochs without improvement); -epochs (default 200)
-// bounds it. -dropout (default 0.1) follows every hidden layer. Bounds: a record (a row) of the file may take
+// bounds it. -dropout (default 0.1) follows every hidden layer. -categorical
+// names integer columns to treat as categories (looked up inside the model, as
+// string columns are). A binary target trains a sigmoid and reports accuracy,
+// AUC and the log loss; for it -model widedeep, deepfm or dcn trains a
+// recommender model (zoo.WideDeep, zoo.DeepFM, zoo.DCN) over 16-dimensional
+// embeddings of every categorical column instead of the MLP. Bounds: a record (a row) of the file may take
 // 1 MiB (datasets.MaxCSVRecordBytes), so that a file that is not CSV fails at
 // once; -hidden allows at most 64 layers of 16,384 units and 20,000,000
 // parameters in the whole network (counted from the file's features and
@@ -84,9 +90,15 @@
 // or another unprintable character, or starts with a double quote, is printed
 // as a quoted Go string); with -json,
 // {"row":0,"output":[...],"class":0,"label":"setosa"} ("label" only with names).
+// An output of shape (1) with two class names is a binary classifier (demo csv's
+// for a target of two classes: one sigmoid unit, the probability of class 1): its
+// class is 1 when the value is >= 0.5 and 0 below (a NaN gives 1, as the argmax
+// of a row of NaNs gives its last class): "0.83<TAB>1<TAB>yes". One of shape (1)
+// without two names (a regression, an unnamed sigmoid) prints its value only.
 // A model of several outputs prints, tab separated, NAME=V1,V2,... per output in
-// the model's order and NAME.class=K for every output of shape (k), k > 1, each
-// followed by NAME.label=CLASS when that output's classes have names; with
+// the model's order and NAME.class=K for every output with classes (shape (k),
+// k > 1, or a binary classifier), each followed by NAME.label=CLASS when that
+// output's classes have names; with
 // -json, {"row":0,"outputs":{"NAME":[...]},"classes":{"NAME":1},"labels":{"NAME":"CLASS"}}.
 //
 // "demo serve -model FILE" answers predictions over HTTP:
@@ -107,11 +119,14 @@
 // (row-major over each input's shape), in the model's input order, as demo
 // predict's columns do: [1.5, -2, "red"] for inputs "numeric" (2) and "color" (1).
 // It answers "predictions" (and "classes" when an output row has more than one
-// value) for a model of one output, and the named answer for a model of several.
+// value, or the output is a binary classifier) for a model of one output, and the
+// named answer for a model of several.
 // The named form gives every input by name, no other name, the same number of
 // rows each, a row holding that input's values: {"inputs": {"numeric": [[1.5,
 // -2]], "color": [["red"]]}}. An output row is flattened likewise, and "classes"
-// gives the index of the largest value for every output of shape (k), k > 1.
+// gives the index of the largest value for every output of shape (k), k > 1, and
+// for a binary classifier (shape (1) with two class names, as demo predict): 1
+// when the value is >= 0.5, 0 below ("classes": true in /v1/model).
 // When an output's classes have names (layers.ClassNames, saved in the file;
 // "class_names" in /v1/model), "labels" gives the name of each of its classes
 // per row, beside "classes", in both forms; an output without names has no

@@ -34,14 +34,16 @@ func predictCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			"more than one output value a tab and the index of the largest (the class),\n"+
 			"then, when the model names its classes, a tab and the class's name\n"+
 			"(0.98,0.02,0\\t0\\tsetosa; a name with a tab or other unprintable character\n"+
-			"is printed as a quoted Go string).\n"+
+			"is printed as a quoted Go string). One output value with two class names\n"+
+			"(a binary classifier, as demo csv trains for two classes: the probability of\n"+
+			"class 1) has the class 1 when the value is >= 0.5, 0 below (0.83\\t1\\tyes).\n"+
 			"The feature columns are the model's inputs, flattened, in the model's input\n"+
 			"order (with a header, a string input of shape (1) named like a column takes\n"+
 			"that column, as demo csv saves them); float inputs take numbers, integer inputs\n"+
 			"whole numbers, string inputs the text of their fields (numbers-looking text\n"+
 			"included; trimmed, and \"\" for a missing value, as demo csv reads them; at most\n"+
 			"4 KiB). A model of several outputs prints NAME=V1,V2,... per output and\n"+
-			"NAME.class=K (and NAME.label=CLASS), tab separated.\nflags:\n")
+			"NAME.class=K (and NAME.label=CLASS) per output with classes, tab separated.\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -81,7 +83,7 @@ func predictCSV(ctx context.Context, w io.Writer, modelPath, csvPath, target str
 // predictFile is predictCSV with the model loaded. A prediction that fails (a
 // panic in the predictor included, recovered as an error) fails the command.
 func predictFile(ctx context.Context, w io.Writer, sm *servingModel, csvPath, target string, asJSON bool) error {
-	if sm.hasStrings() {
+	if sm.hasStrings() || sm.hasNamedIDs(csvPath) {
 		return predictRawFile(ctx, w, sm, csvPath, target, asJSON)
 	}
 	opt := datasets.CSVNoTarget()
@@ -305,9 +307,9 @@ func textLabel(name string) string {
 
 // writeNamedPrediction writes row i of a model of several outputs (outs[k][i] is
 // output k's values): as text, one tab-separated field per output, NAME=V1,V2,...,
-// then NAME.class=K for every output of shape (k), k > 1, each followed by
-// NAME.label=CLASS when the output's classes have names (see textLabel); as a JSON
-// line otherwise.
+// then NAME.class=K for every output with classes (shape (k), k > 1, or a binary
+// classifier: see outputSpec.class), each followed by NAME.label=CLASS when the
+// output's classes have names (see textLabel); as a JSON line otherwise.
 func (s *servingModel) writeNamedPrediction(w io.Writer, i int, outs [][][]outValue, asJSON bool) error {
 	line := namedPredictionLine{Row: i, Outputs: map[string][]outValue{}}
 	var fields, classes []string
@@ -323,7 +325,7 @@ func (s *servingModel) writeNamedPrediction(w io.Writer, i int, outs [][][]outVa
 			if line.Classes == nil {
 				line.Classes = map[string]int{}
 			}
-			c := argmax(row)
+			c := o.class(row)
 			line.Classes[o.Name] = c
 			classes = append(classes, fmt.Sprintf("%s.class=%d", o.Name, c))
 			if o.names != nil {
@@ -348,14 +350,15 @@ func (s *servingModel) writeNamedPrediction(w io.Writer, i int, outs [][][]outVa
 }
 
 // writePrediction writes row i of output o: as text, the values comma separated
-// and, for more than one value, a tab and the argmax, then a tab and the name of
-// that class when o's classes have names (see textLabel); as a JSON line
-// otherwise.
+// and, for more than one value or a binary classifier (one value, two class
+// names), a tab and the class (the argmax; for a binary classifier 1 when the
+// value is >= 0.5, see binaryClass), then a tab and the name of that class when
+// o's classes have names (see textLabel); as a JSON line otherwise.
 func writePrediction(w io.Writer, i int, row []outValue, o outputSpec, asJSON bool) error {
 	var class *int
 	var label string
-	if len(row) > 1 {
-		k := argmax(row)
+	if len(row) > 1 || o.binary {
+		k := o.class(row)
 		class, label = &k, o.label(k)
 	}
 	if asJSON {

@@ -87,8 +87,41 @@ func (s inputSpec) checkString(v string) string {
 type outputSpec struct {
 	layers.Spec
 	width   int      // values per row
-	classes bool     // shape (k), k > 1: the named answer adds the argmax per row
+	classes bool     // shape (k), k > 1, or binary: the answers add the class per row (see class)
+	binary  bool     // shape (1) with exactly 2 class names: a binary classifier (a sigmoid's probability of class 1)
 	names   []string // the names of its classes (layers.OutputClassNames), in class id order; nil: none
+}
+
+// newOutputSpec describes output sp (its DType resolved) of class names names
+// (nil: none). An output of shape (k), k > 1, has classes, the argmax of each
+// row; one of shape (1) has classes only when the model gives it exactly two
+// class names (a binary classifier: see binaryClass). Any other output (a
+// regression, a sigmoid without names) answers its values only.
+func newOutputSpec(sp layers.Spec, names []string) outputSpec {
+	o := outputSpec{Spec: sp, width: product(sp.Shape), names: names}
+	o.binary = len(sp.Shape) == 1 && sp.Shape[0] == 1 && len(names) == 2
+	o.classes = len(sp.Shape) == 1 && sp.Shape[0] > 1 || o.binary
+	return o
+}
+
+// class is the class of row, a row of the output's values: binaryClass of its
+// one value for a binary classifier, the argmax otherwise.
+func (o outputSpec) class(row []outValue) int {
+	if o.binary && len(row) == 1 {
+		return binaryClass(row[0].v)
+	}
+	return argmax(row)
+}
+
+// binaryClass is the class of a binary classifier's output p, the probability
+// of class 1: 1 when p >= 0.5 (0.5 itself included), 0 below. A NaN p gives 1, as
+// argmax gives the last class of a row of NaNs: p's two-class row [1-p, p] is all
+// NaN then.
+func binaryClass(p float64) int {
+	if p >= 0.5 || math.IsNaN(p) {
+		return 1
+	}
+	return 0
 }
 
 // label returns the name of class c of the output, or "" when it has no names.
@@ -140,7 +173,7 @@ func newServingModel(path string, m layers.Model, opts ...trainers.PredictorOpti
 		if err != nil {
 			return nil, errors.Wrapf(err, "the model's %q attachment", layers.AttachmentClassNames)
 		}
-		s.outs = append(s.outs, outputSpec{Spec: sp, width: product(sp.Shape), classes: len(sp.Shape) == 1 && sp.Shape[0] > 1, names: names})
+		s.outs = append(s.outs, newOutputSpec(sp, names))
 	}
 	var sc datasets.StandardScaler
 	ok, err := m.Attachment(scalerAttachment, &sc)
@@ -321,7 +354,7 @@ func outputRows(y *tensor.Dense) [][]outValue {
 }
 
 // argmax is the index of the largest value of row (the first one on ties; NaN is
-// never largest).
+// never largest; a row of NaNs alone gives its last index).
 func argmax(row []outValue) int {
 	best := 0
 	for j, v := range row {

@@ -29,6 +29,31 @@ func (s *servingModel) hasStrings() bool {
 	return false
 }
 
+// hasNamedIDs reports whether the model has several inputs of which an integer
+// input of shape (1) is named like a column of the CSV file's header (demo csv's
+// -categorical columns): such a file is read as predictRawFile reads it, so that
+// the column goes to its input by name. Reading errors are left to the reader.
+func (s *servingModel) hasNamedIDs(csvPath string) bool {
+	if len(s.ins) < 2 {
+		return false
+	}
+	data, err := readRawCSV(csvPath)
+	if err != nil || !data.header {
+		return false
+	}
+	for _, in := range s.ins {
+		if !in.isInt || in.width != 1 {
+			continue
+		}
+		for _, n := range data.names {
+			if n == in.Name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // rawCSV is a CSV file read as text.
 type rawCSV struct {
 	names  []string   // the header's names (trimmed), or col0, col1, ...
@@ -165,10 +190,10 @@ func predictRawFile(ctx context.Context, w io.Writer, sm *servingModel, csvPath,
 // rawInputs maps the feature columns of data (every column but target) to the
 // model's inputs and reads their values. The columns are the inputs' values,
 // flattened, in input order, with one exception: when the file has a header, a
-// String input of shape (1) whose name is a feature column takes that column
-// (demo csv's models name their string inputs after the columns, while their
-// numeric input holds the numeric columns in file order), and the other columns
-// fill the other inputs in order. A String input takes the fields as text (see
+// String or integer input of shape (1) whose name is a feature column takes that
+// column (demo csv's models name their string and -categorical inputs after the
+// columns, while their numeric input holds the numeric columns in file order),
+// and the other columns fill the other inputs in order. A String input takes the fields as text (see
 // csvString), a float input finite numbers, an integer input whole numbers (see
 // csvID). where names a value by CSV row and column.
 func (s *servingModel) rawInputs(data *rawCSV, csvPath, target string) ([]inputValues, locator, error) {
@@ -192,7 +217,7 @@ func (s *servingModel) rawInputs(data *rawCSV, csvPath, target string) ([]inputV
 	taken := map[int]bool{}
 	if data.header {
 		for i, in := range s.ins {
-			if !in.isString || in.width != 1 {
+			if !(in.isString || in.isInt) || in.width != 1 {
 				continue
 			}
 			for _, j := range feats {
@@ -248,6 +273,9 @@ func (s *servingModel) rawInputs(data *rawCSV, csvPath, target string) ([]inputV
 						problem = fmt.Sprintf("the value is missing (%q), the input takes numbers", t)
 					case isInfinite(t):
 						problem = fmt.Sprintf("%s is not a finite number (beyond the range of float64)", clip(t))
+					case in.isInt:
+						problem = fmt.Sprintf("%q: column %s holds strings, but input %q takes integer ids (%v)",
+							clip(t), data.names[colOf[i][c]], in.Name, in.DType)
 					default:
 						problem = fmt.Sprintf("%q is not a finite number", clip(t))
 					}

@@ -81,7 +81,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			"  POST /v1/predict {\"rows\": [[...], ...]} -> {\"predictions\": [[...], ...], \"classes\": [...], \"labels\": [...]}   (a row: every input's values, in input order)\n"+
 			"  POST /v1/predict {\"inputs\": {\"NAME\": [[...], ...], ...}} -> {\"outputs\": {\"NAME\": [[...], ...], ...}, \"classes\": {...}, \"labels\": {...}}\n"+
 			"  values: numbers for float inputs, integers for integer inputs, JSON strings for string inputs\n"+
-			"  classes: the index of the largest value per row; labels: its name, for outputs whose classes have names\n"+
+			"  classes: the index of the largest value per row (for one value with two class names, a binary classifier:\n"+
+			"  1 when it is >= 0.5, 0 below); labels: its name, for outputs whose classes have names\n"+
 			"  GET /v1/model (the file's name; every input's name, shape, dtype; every output, with its class names), GET /healthz\n"+
 			"  GET /v1/stats, GET /metrics (Prometheus text format): with -stats, or with the token\n"+
 			"  503 with Retry-After beyond -max-in-flight predictions at once\nflags:\n")

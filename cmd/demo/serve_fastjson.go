@@ -141,8 +141,11 @@ func (p *numScanner) number() (float64, bool) {
 // appendPredictions appends the answer of the "rows" form for a model of one
 // output, y of shape (n, output...), as encoding/json writes predictResponse
 // (rowsResponse): {"predictions":[[...],...],"classes":[...],"labels":[...]} and
-// a newline; "classes" (the argmax of every row) only when classes is set, and
-// "labels" (names[class] of every row) only then and when names is not nil.
+// a newline; "classes" (the class of every row) only when classes is set, and
+// "labels" (names[class] of every row) only then and when names is not nil. The
+// class of a row of several values is its argmax; that of a row of one value
+// (classes set for it: a binary classifier, two names) is binaryClass's, 1 when
+// the value is >= 0.5.
 // Values are written with the precision of y's dtype, as null when not finite;
 // labels as encoding/json escapes them. ok is false for a dtype other than
 // float32 and float64.
@@ -190,6 +193,9 @@ func appendPredictions(buf []byte, y *tensor.Dense, classes bool, names []string
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			buf = append(buf, ',')
+		}
+		if w == 1 {
+			best[i] = binaryClass(at(i))
 		}
 		for j := 1; j < w; j++ {
 			v, b := at(i*w+j), at(i*w+best[i])

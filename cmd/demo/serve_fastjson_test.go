@@ -82,7 +82,8 @@ func FuzzParseFloatRows(f *testing.F) {
 }
 
 // TestAppendPredictions: the fast answer is byte for byte what encoding/json
-// writes for predictResponse, NaN and Inf (null) and ties included.
+// writes for predictResponse, NaN and Inf (null) and ties included; the classes
+// of rows of one value (a binary classifier's) are 1 from 0.5 up.
 func TestAppendPredictions(t *testing.T) {
 	nan, inf := math.NaN(), math.Inf(1)
 	cases := []*tensor.Dense{
@@ -98,6 +99,9 @@ func TestAppendPredictions(t *testing.T) {
 				resp.Classes = make([]int, len(resp.Predictions))
 				for i, row := range resp.Predictions {
 					resp.Classes[i] = argmax(row)
+					if len(row) == 1 && row[0].v >= 0.5 {
+						resp.Classes[i] = 1
+					}
 				}
 			}
 			want, err := json.Marshal(resp)

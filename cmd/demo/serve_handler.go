@@ -39,8 +39,10 @@ type predictRequest struct {
 
 // predictResponse is the answer of POST /v1/predict in the "rows" form for a model
 // of one output: one row of output values per input row and, for outputs of more
-// than one value, the index of the largest (the class) per row, and the name of
-// that class per row when the model names its classes (layers.ClassNames).
+// than one value, the index of the largest (the class) per row (for a binary
+// classifier, one value with two class names, 1 when the value is >= 0.5), and
+// the name of that class per row when the model names its classes
+// (layers.ClassNames).
 type predictResponse struct {
 	Predictions [][]outValue `json:"predictions"`
 	Classes     []int        `json:"classes,omitempty"`
@@ -49,8 +51,9 @@ type predictResponse struct {
 
 // namedResponse is the answer of POST /v1/predict in the named form (and in the
 // "rows" form for a model of several outputs): every output's rows by name and, for
-// each output of shape (k) with k > 1, the index of the largest value per row, and
-// for those of them whose classes have names, the name of that class per row.
+// each output of shape (k) with k > 1, the index of the largest value per row (for
+// a binary classifier, shape (1) with two class names, 1 when the value is >= 0.5),
+// and for those of them whose classes have names, the name of that class per row.
 type namedResponse struct {
 	Outputs map[string][][]outValue `json:"outputs"`
 	Classes map[string][]int        `json:"classes,omitempty"`
@@ -88,7 +91,7 @@ type outputInfo struct {
 	Shape   []int  `json:"shape"`
 	DType   string `json:"dtype"`
 	Values  int    `json:"values"`
-	Classes bool   `json:"classes"` // the named answer carries its argmax per row
+	Classes bool   `json:"classes"` // the answers carry its class per row: shape (k), k > 1 (the argmax), or a binary classifier
 	// ClassNames are the names of its classes, in class id order, when the model
 	// has them (the answers then carry "labels").
 	ClassNames []string `json:"class_names,omitempty"`
@@ -140,6 +143,10 @@ const retryAfter = 1 * time.Second
 //	                  {"inputs": {"NAME": [[...], ...], ...}} -> {"outputs": {"NAME": [[...], ...], ...}, "classes": {"NAME": [...]}, "labels": {"NAME": [...]}}
 //	GET  /v1/model    the model: file (base name), dtype, inputs and outputs (with their class names), parameter count, summary
 //
+// "classes" are the argmax per row of the outputs of shape (k), k > 1, and the
+// class of a binary classifier's output (shape (1) with two class names, as demo
+// csv trains for two classes): 1 when its value is >= 0.5, 0 below; an output of
+// shape (1) without two names (a regression, an unnamed sigmoid) has none.
 // "labels" are the names of the classes in "classes", for the outputs whose
 // classes have names (layers.ClassNames: the recipes' and demo csv's models carry
 // them); without names there is no "labels" key.
@@ -376,7 +383,7 @@ func (s *apiServer) handlePredict(w http.ResponseWriter, r *http.Request) {
 	if !named && len(ys) == 1 {
 		y := ys[0]
 		o := sm.outs[0]
-		if b, ok := appendPredictions(make([]byte, 0, 64+12*y.Shape().TotalSize()), y, o.width > 1, o.names); ok {
+		if b, ok := appendPredictions(make([]byte, 0, 64+12*y.Shape().TotalSize()), y, o.width > 1 || o.binary, o.names); ok {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusOK)
 			w.Write(b)

@@ -18,8 +18,11 @@ import (
 // numeric ones, then "demo predict" on the same raw file: one line per row, and
 // the predictions trainers.PredictNamed gives on the file as demo csv's training
 // read it (datasets.CSVRawStrings: the numeric columns in file order, the string
-// column trimmed, a missing value as "", numbers-looking text as text). Then
-// "demo serve"'s rows form takes the first rows the same way.
+// column trimmed, a missing value as "", numbers-looking text as text). The
+// target has two classes, so the model is a binary classifier: one sigmoid value
+// per row (the probability of class 1) and the target's two class names; each
+// line is that value, the class (1 when the value is >= 0.5) and its name. Then
+// "demo serve"'s rows form takes the first row the same way.
 func TestCSVStringsEndToEnd(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
 	colors := []string{"red", " green", "blue ", "NA", "", "07", "?"}
@@ -69,17 +72,22 @@ func TestCSVStringsEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if shape := want["output"].Shape(); len(shape) != 2 || shape[0] != n || shape[1] != 1 {
+		t.Fatalf("the model's output has shape %v, want (%d, 1): one sigmoid value per row", shape, n)
+	}
 	y := want["output"].Data().([]float32)
 	classes := make([]int, n)
 	for i := range classes {
-		classes[i] = argmax32(y[i*2 : i*2+2])
+		if y[i] >= 0.5 {
+			classes[i] = 1
+		}
 	}
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 	if len(lines) != n {
 		t.Fatalf("%d lines for %d rows", len(lines), n)
 	}
 	for i, line := range lines {
-		wantLine := fmt.Sprintf("%v,%v\t%d\t%s", y[2*i], y[2*i+1], classes[i], names[classes[i]])
+		wantLine := fmt.Sprintf("%v\t%d\t%s", y[i], classes[i], names[classes[i]])
 		if line != wantLine {
 			t.Errorf("row %d (color %q): %q, want %q", i, data.Strings[0].Data().([]string)[i], line, wantLine)
 		}
@@ -89,12 +97,13 @@ func TestCSVStringsEndToEnd(t *testing.T) {
 	h := newHandler(testServing(t, model), handlerConfig{maxBody: defaultMaxBody})
 	status, b := post(t, h, fmt.Sprintf(`{"rows": [[%v, %v, "red"]]}`, x[0], x[1]))
 	var got struct {
-		stringAnswer
-		Labels []string `json:"labels"`
+		Predictions [][]float64 `json:"predictions"`
+		Classes     []int       `json:"classes"`
+		Labels      []string    `json:"labels"`
 	}
-	if status != 200 || json.Unmarshal(b, &got) != nil || len(got.Predictions) != 1 || len(got.Predictions[0]) != 2 ||
-		float32(got.Predictions[0][0]) != y[0] || float32(got.Predictions[0][1]) != y[1] ||
-		len(got.Labels) != 1 || got.Labels[0] != names[argmax32(y[:2])] {
-		t.Errorf("serve, row 0: %d %s, want %v and label %q", status, b, y[:2], names[argmax32(y[:2])])
+	if status != 200 || json.Unmarshal(b, &got) != nil || len(got.Predictions) != 1 || len(got.Predictions[0]) != 1 ||
+		float32(got.Predictions[0][0]) != y[0] || fmt.Sprint(got.Classes) != fmt.Sprint(classes[:1]) ||
+		len(got.Labels) != 1 || got.Labels[0] != names[classes[0]] {
+		t.Errorf("serve, row 0: %d %s, want [[%v]], class %d and label %q", status, b, y[0], classes[0], names[classes[0]])
 	}
 }
