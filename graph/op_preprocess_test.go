@@ -133,3 +133,14 @@ func TestStandardizeFloat32FarFromZero(t *testing.T) {
 		}
 	}
 }
+
+// TestNewParamTooLargeForMemory: a table too large for the machine (an
+// embedding of 10^11 rows) is an error naming the weight, not a crash.
+func TestNewParamTooLargeForMemory(t *testing.T) {
+	for _, shape := range [][]int{{100_000_000_000, 16}, {1 << 40, 1 << 40}} {
+		_, err := NewParam("emb/embeddings", tensor.Float32, shape, Constant{V: 0}, 1, 1, nil)
+		if err == nil || !strings.Contains(err.Error(), "emb/embeddings") {
+			t.Errorf("shape %v: %v", shape, err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"math"
 	"math/rand"
 
 	"github.com/pkg/errors"
@@ -38,7 +39,14 @@ func NewParam(name string, dt tensor.Dtype, shape []int, init Initializer, fanIn
 		if d <= 0 {
 			return nil, errors.Errorf("param %s: shape %v has a dimension <= 0", name, shape)
 		}
+		if size > math.MaxInt/d {
+			return nil, errors.Errorf("param %s: shape %v has more values than an int counts", name, shape)
+		}
 		size *= d
+	}
+	if bytes, limit := float64(size)*float64(dt.Size()), memoryLimit(); bytes > limit {
+		return nil, errors.Errorf("param %s: shape %v takes %.3g GB, more than this machine's %.3g GB of memory (a vocabulary too large? hash it into fewer bins)",
+			name, shape, bytes/1e9, limit/1e9)
 	}
 	if init == nil {
 		return nil, errors.Errorf("param %s: no initializer", name)
