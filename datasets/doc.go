@@ -18,7 +18,9 @@
 //     (never downloaded).
 //   - Preprocessing: StandardScaler, MinMaxScaler (JSON-encodable, so they can be
 //     attached to a saved model), LabelEncoder, OneHot, ScaleImages.
-//   - Synthetic data, seeded: Linear, Logistic, XOR, Moons, Spirals.
+//   - Synthetic data, seeded: Linear, Logistic, XOR, Moons, Spirals; ClickLog (a
+//     click log drawn from a known logistic model, with its Bayes-optimal AUC)
+//     and NewInteractions (user-item interactions for retrieval).
 //   - Several inputs and targets (functional models): Multi, Spec, Tensors
 //     (NewTensors, NewNamedTensors; float32/float64, int32/int64/int and
 //     string storage, integer ids gathered as int or float, strings into
