@@ -9,6 +9,10 @@
 //	  - BenchmarkPredictOneRow: single-row latency (p50, p99) of Predict and Predictor.
 //	  - BenchmarkScaling: epoch speed against data set size and batch size.
 //	  - TestServeLoad (GOKERAS_LOADTEST=1): 10,000 requests from 8 clients to demo serve.
+//	  - BenchmarkSparseDeepFM: the train step of a DeepFM-shaped model with 1,000-row
+//	    and 1,000,000-row embedding tables, sparse (default) and dense updates.
+//	  - TestSparseRSS (GOKERAS_SPARSE_RSS=1, or =dense): peak RSS while training a
+//	    model with a 10,000,000 x 16 float32 table.
 //
 // bench/compare/run.sh runs gokeras (pure Go and OpenBLAS), raw Gorgonia and
 // PyTorch side by side; RESULTS.md holds its last table.
