@@ -110,24 +110,15 @@ func (o discretizeOp) WriteHash(h hash.Hash) {
 
 func (o discretizeOp) Hashcode() uint32 { h := fnv.New32a(); o.WriteHash(h); return h.Sum32() }
 
-func (o discretizeOp) Type() hm.Type {
-	return hm.NewFnType(G.TensorType{Dims: o.dims, Of: o.in}, G.TensorType{Dims: o.dims, Of: tensor.Int64})
-}
+func (o discretizeOp) Type() hm.Type                                     { return idsType(o.dims, o.in) }
 func (o discretizeOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) { return o.firstShape(in...) }
 func (o discretizeOp) Do(in ...G.Value) (G.Value, error)                 { return o.UsePreallocDo(nil, in...) }
 
 func (o discretizeOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	args, err := denseArgs(o.name, 1, in)
+	x, out, size, per, err := idsArgs(o.name, prealloc, in)
 	if err != nil {
 		return nil, err
 	}
-	x := args[0]
-	size := x.Shape().TotalSize()
-	per := 1
-	if x.Shape()[0] > 0 {
-		per = size / x.Shape()[0]
-	}
-	out := outputLike(prealloc, tensor.Int64, x.Shape())
 	if size == 0 { // tensor's Data panics on an empty tensor
 		return out, nil
 	}

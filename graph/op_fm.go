@@ -40,7 +40,7 @@ func FMInteraction(x *G.Node, keepDims bool) (n *G.Node, err error) {
 	defer recoverOp(&err, "fm")
 	s := x.Shape()
 	if s.Dims() != 3 || s.TotalSize() == 0 {
-		return nil, errors.Errorf("fm: input shape %v is not (batch, fields, dims)", s)
+		return nil, notFields("fm", s)
 	}
 	if err := checkFloat("fm", x.Dtype()); err != nil {
 		return nil, err
@@ -57,18 +57,12 @@ func fmOutShape(s tensor.Shape, keep bool) tensor.Shape {
 	return tensor.Shape{s[0], 1}
 }
 
-func (o fmOp) Type() hm.Type {
-	a := hm.TypeVariable('a')
-	return hm.NewFnType(G.TensorType{Dims: 3, Of: a}, G.TensorType{Dims: 2, Of: a})
-}
+func (o fmOp) Type() hm.Type { return fieldsType() }
 
 func (o fmOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, err := o.firstShape(in...)
+	s, err := o.fieldsShape(in...)
 	if err != nil {
 		return nil, err
-	}
-	if s.Dims() != 3 {
-		return nil, errors.Errorf("%s: input shape %v is not (batch, fields, dims)", o.name, s)
 	}
 	return fmOutShape(s, o.keep), nil
 }
@@ -87,15 +81,11 @@ func (o fmOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 
 func (o fmOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err error) {
 	defer recoverOp(&err, o.name)
-	args, err := denseArgs(o.name, 1, in)
+	x, err := fieldsArg(o.name, in)
 	if err != nil {
 		return nil, err
 	}
-	x := args[0]
 	s := x.Shape()
-	if s.Dims() != 3 {
-		return nil, errors.Errorf("%s: input shape %v is not (batch, fields, dims)", o.name, s)
-	}
 	out := outputLike(prealloc, x.Dtype(), fmOutShape(s, o.keep))
 	switch xs := x.Data().(type) {
 	case []float32:
@@ -108,26 +98,17 @@ func (o fmOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err err
 	return out, nil
 }
 
-func (o fmGradOp) Type() hm.Type {
-	a := hm.TypeVariable('a')
-	x := G.TensorType{Dims: 3, Of: a}
-	return hm.NewFnType(x, G.TensorType{Dims: 2, Of: a}, x)
-}
-
+func (o fmGradOp) Type() hm.Type                                     { return fieldsGradType() }
 func (o fmGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) { return o.firstShape(in...) }
 func (o fmGradOp) Do(in ...G.Value) (G.Value, error)                 { return o.UsePreallocDo(nil, in...) }
 
 func (o fmGradOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err error) {
 	defer recoverOp(&err, o.name)
-	args, err := denseArgs(o.name, 2, in)
+	x, g, err := fieldsGradArgs(o.name, in, func(s tensor.Shape) tensor.Shape { return fmOutShape(s, o.keep) })
 	if err != nil {
 		return nil, err
 	}
-	x, g := args[0], args[1]
 	s := x.Shape()
-	if s.Dims() != 3 || g.Shape().TotalSize() != fmOutShape(s, o.keep).TotalSize() || x.Dtype() != g.Dtype() {
-		return nil, errors.Errorf("%s: input %v %v and gradient %v %v do not fit", o.name, x.Dtype(), s, g.Dtype(), g.Shape())
-	}
 	out := outputLike(prealloc, x.Dtype(), s)
 	switch xs := x.Data().(type) {
 	case []float32:

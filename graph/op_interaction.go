@@ -48,7 +48,7 @@ func DotInteraction(x *G.Node, self bool) (n *G.Node, err error) {
 	defer recoverOp(&err, "dot_interaction")
 	s := x.Shape()
 	if s.Dims() != 3 || s.TotalSize() == 0 {
-		return nil, errors.Errorf("dot_interaction: input shape %v is not (batch, fields, dims)", s)
+		return nil, notFields("dot_interaction", s)
 	}
 	if s[1] < 2 && !self {
 		return nil, errors.Errorf("dot_interaction: %d field(s) give no pairs (want at least 2, or self-interactions)", s[1])
@@ -61,20 +61,20 @@ func DotInteraction(x *G.Node, self bool) (n *G.Node, err error) {
 	return n, errors.Wrap(err, "dot_interaction")
 }
 
-func (o dotInteractionOp) Type() hm.Type {
-	a := hm.TypeVariable('a')
-	return hm.NewFnType(G.TensorType{Dims: 3, Of: a}, G.TensorType{Dims: 2, Of: a})
+// interactionOutShape is the output shape of dotInteractionOp for x of shape s
+// (B, F, K): (B, P).
+func interactionOutShape(s tensor.Shape, self bool) tensor.Shape {
+	return tensor.Shape{s[0], InteractionPairs(s[1], self)}
 }
 
+func (o dotInteractionOp) Type() hm.Type { return fieldsType() }
+
 func (o dotInteractionOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
-	s, err := o.firstShape(in...)
+	s, err := o.fieldsShape(in...)
 	if err != nil {
 		return nil, err
 	}
-	if s.Dims() != 3 {
-		return nil, errors.Errorf("%s: input shape %v is not (batch, fields, dims)", o.name, s)
-	}
-	return tensor.Shape{s[0], InteractionPairs(s[1], o.self)}, nil
+	return interactionOutShape(s, o.self), nil
 }
 
 func (o dotInteractionOp) Do(in ...G.Value) (G.Value, error) { return o.UsePreallocDo(nil, in...) }
@@ -91,16 +91,12 @@ func (o dotInteractionOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes
 
 func (o dotInteractionOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err error) {
 	defer recoverOp(&err, o.name)
-	args, err := denseArgs(o.name, 1, in)
+	x, err := fieldsArg(o.name, in)
 	if err != nil {
 		return nil, err
 	}
-	x := args[0]
 	s := x.Shape()
-	if s.Dims() != 3 {
-		return nil, errors.Errorf("%s: input shape %v is not (batch, fields, dims)", o.name, s)
-	}
-	out := outputLike(prealloc, x.Dtype(), tensor.Shape{s[0], InteractionPairs(s[1], o.self)})
+	out := outputLike(prealloc, x.Dtype(), interactionOutShape(s, o.self))
 	switch xs := x.Data().(type) {
 	case []float32:
 		dotPairs(xs, out.Data().([]float32), s[0], s[1], s[2], o.self)
@@ -112,11 +108,7 @@ func (o dotInteractionOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Va
 	return out, nil
 }
 
-func (o dotInteractionGradOp) Type() hm.Type {
-	a := hm.TypeVariable('a')
-	x := G.TensorType{Dims: 3, Of: a}
-	return hm.NewFnType(x, G.TensorType{Dims: 2, Of: a}, x)
-}
+func (o dotInteractionGradOp) Type() hm.Type { return fieldsGradType() }
 
 func (o dotInteractionGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return o.firstShape(in...)
@@ -126,15 +118,11 @@ func (o dotInteractionGradOp) Do(in ...G.Value) (G.Value, error) { return o.UseP
 
 func (o dotInteractionGradOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err error) {
 	defer recoverOp(&err, o.name)
-	args, err := denseArgs(o.name, 2, in)
+	x, g, err := fieldsGradArgs(o.name, in, func(s tensor.Shape) tensor.Shape { return interactionOutShape(s, o.self) })
 	if err != nil {
 		return nil, err
 	}
-	x, g := args[0], args[1]
 	s := x.Shape()
-	if s.Dims() != 3 || x.Dtype() != g.Dtype() || g.Shape().TotalSize() != s[0]*InteractionPairs(s[1], o.self) {
-		return nil, errors.Errorf("%s: input %v %v and gradient %v %v do not fit", o.name, x.Dtype(), s, g.Dtype(), g.Shape())
-	}
 	out := outputLike(prealloc, x.Dtype(), s)
 	switch xs := x.Data().(type) {
 	case []float32:

@@ -3,7 +3,6 @@ package graph
 import (
 	"fmt"
 	"hash/fnv"
-	"strconv"
 
 	"github.com/chewxy/hm"
 	"github.com/pkg/errors"
@@ -107,37 +106,19 @@ func Lookup(x *G.Node, table *LookupTable) (n *G.Node, err error) {
 	return n, errors.Wrap(err, "lookup")
 }
 
-func (o lookupOp) Type() hm.Type {
-	return hm.NewFnType(G.TensorType{Dims: o.dims, Of: o.in}, G.TensorType{Dims: o.dims, Of: tensor.Int64})
-}
+func (o lookupOp) Type() hm.Type                                     { return idsType(o.dims, o.in) }
 func (o lookupOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) { return o.firstShape(in...) }
 func (o lookupOp) Do(in ...G.Value) (G.Value, error)                 { return o.UsePreallocDo(nil, in...) }
 
 func (o lookupOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
-	args, err := denseArgs(o.name, 1, in)
+	x, out, size, per, err := idsArgs(o.name, prealloc, in)
 	if err != nil {
 		return nil, err
 	}
-	x := args[0]
-	size := x.Shape().TotalSize()
-	per := 1
-	if x.Shape()[0] > 0 {
-		per = size / x.Shape()[0]
-	}
-	out := outputLike(prealloc, tensor.Int64, x.Shape())
 	ids := out.Data().([]int64)
-	var key func(i int) string
-	switch v := x.Data().(type) {
-	case []string:
-		key = func(i int) string { return v[i] }
-	case []int64:
-		key = func(i int) string { return strconv.FormatInt(v[i], 10) }
-	case []int32:
-		key = func(i int) string { return strconv.FormatInt(int64(v[i]), 10) }
-	case []int:
-		key = func(i int) string { return strconv.Itoa(v[i]) }
-	default:
-		return nil, errors.Errorf("%s: input dtype %v", o.name, x.Dtype())
+	key, err := valueText(o.name, x)
+	if err != nil {
+		return nil, err
 	}
 	for i := 0; i < size; i++ {
 		id, err := o.table.id(key(i), i/per, i%per)

@@ -30,12 +30,41 @@ func Embedding(vocab, dim int, opts ...Option) *EmbeddingLayer {
 	if err == nil && (vocab <= 0 || dim <= 0) {
 		err = errors.Errorf("Embedding: vocab %d and dim %d must be positive", vocab, dim)
 	}
-	if cfg.embInit == nil && cfg.embInitName == "" {
-		cfg.embInitName = "random_uniform"
-	}
+	cfg.defaultEmbeddingsInit()
 	l := &EmbeddingLayer{vocab: vocab, dim: dim, maskZero: cfg.maskZero, cfg: cfg, err: err}
 	l.SetName(cfg.name)
 	return l
+}
+
+// defaultEmbeddingsInit sets the table initializer of Embedding and EmbeddingBag
+// to "random_uniform" (Keras' RandomUniform(-0.05, 0.05)) unless an option set one.
+func (c *config) defaultEmbeddingsInit() {
+	if c.embInit == nil && c.embInitName == "" {
+		c.embInitName = "random_uniform"
+	}
+}
+
+// checkIDsInput returns an error naming the layer who unless in is one input of
+// integer ids, as Embedding and EmbeddingBag take.
+func checkIDsInput(who string, in []Spec) error {
+	if len(in) != 1 {
+		return errors.Errorf("%s takes one input of ids, got %d", who, len(in))
+	}
+	if !isIntDType(in[0].DType) {
+		return errors.Errorf("%s takes integer ids (an input of dtype Int32 or Int64), got %s", who, in[0])
+	}
+	return nil
+}
+
+// addEmbeddingsTable adds l's (vocab, dim) weight "embeddings", initialized as
+// cfg's embeddings initializer options say; errors name the layer who.
+func addEmbeddingsTable(ctx BuildContext, l Layer, who string, cfg config, vocab, dim int) (*graph.Param, error) {
+	init, err := initializer(cfg.embInit, cfg.embInitName)
+	if err != nil {
+		return nil, errors.Wrap(err, who)
+	}
+	table, err := ctx.AddWeight(l, "embeddings", []int{vocab, dim}, init)
+	return table, errors.Wrap(err, who)
 }
 
 // WithMaskZero makes Embedding treat id 0 as padding and record a mask (default
@@ -81,18 +110,12 @@ func (l *EmbeddingLayer) BuildMulti(ctx BuildContext, in []Spec) ([]Spec, error)
 	if l.err != nil {
 		return nil, errors.Wrap(l.err, who)
 	}
-	if len(in) != 1 {
-		return nil, errors.Errorf("%s takes one input of ids, got %d", who, len(in))
+	if err := checkIDsInput(who, in); err != nil {
+		return nil, err
 	}
-	if !isIntDType(in[0].DType) {
-		return nil, errors.Errorf("%s takes integer ids (an input of dtype Int32 or Int64), got %s", who, in[0])
-	}
-	init, err := initializer(l.cfg.embInit, l.cfg.embInitName)
-	if err != nil {
-		return nil, errors.Wrap(err, who)
-	}
-	if l.table, err = ctx.AddWeight(l, "embeddings", []int{l.vocab, l.dim}, init); err != nil {
-		return nil, errors.Wrap(err, who)
+	var err error
+	if l.table, err = addEmbeddingsTable(ctx, l, who, l.cfg, l.vocab, l.dim); err != nil {
+		return nil, err
 	}
 	out := append(append([]int(nil), in[0].Shape...), l.dim)
 	return []Spec{{Shape: out, DType: ctx.DType}}, nil

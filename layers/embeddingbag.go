@@ -45,9 +45,7 @@ func EmbeddingBag(vocab, dim int, opts ...Option) *EmbeddingBagLayer {
 	if err == nil {
 		err = checkBagCombiner(combiner)
 	}
-	if cfg.embInit == nil && cfg.embInitName == "" {
-		cfg.embInitName = "random_uniform"
-	}
+	cfg.defaultEmbeddingsInit()
 	l := &EmbeddingBagLayer{vocab: vocab, dim: dim, combiner: combiner, paddingID: cfg.interaction.paddingID, cfg: cfg, err: err}
 	l.SetName(cfg.name)
 	return l
@@ -107,21 +105,15 @@ func (l *EmbeddingBagLayer) BuildMulti(ctx BuildContext, in []Spec) ([]Spec, err
 	if l.err != nil {
 		return nil, errors.Wrap(l.err, who)
 	}
-	if len(in) != 1 {
-		return nil, errors.Errorf("%s takes one input of ids, got %d", who, len(in))
-	}
-	if !isIntDType(in[0].DType) {
-		return nil, errors.Errorf("%s takes integer ids (an input of dtype Int32 or Int64), got %s", who, in[0])
+	if err := checkIDsInput(who, in); err != nil {
+		return nil, err
 	}
 	if len(in[0].Shape) != 1 {
 		return nil, errors.Errorf("%s takes bags of ids of shape (batch, maxlen), got %s", who, batchShape(in[0].Shape))
 	}
-	init, err := initializer(l.cfg.embInit, l.cfg.embInitName)
-	if err != nil {
-		return nil, errors.Wrap(err, who)
-	}
-	if l.table, err = ctx.AddWeight(l, "embeddings", []int{l.vocab, l.dim}, init); err != nil {
-		return nil, errors.Wrap(err, who)
+	var err error
+	if l.table, err = addEmbeddingsTable(ctx, l, who, l.cfg, l.vocab, l.dim); err != nil {
+		return nil, err
 	}
 	return []Spec{{Shape: []int{l.dim}, DType: ctx.DType}}, nil
 }
