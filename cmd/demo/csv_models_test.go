@@ -98,7 +98,7 @@ func TestCSVRecommenderModels(t *testing.T) {
 				t.Fatalf("%d lines for %d rows", len(got), n)
 			}
 			for i := 0; i < n; i += 37 {
-				if f := strings.Split(got[i], "\t"); f[0] != fmt.Sprint(p[i]) {
+				if f := strings.Split(got[i], "\t"); !closeFloat32(f[0], p[i]) {
 					t.Errorf("row %d: %q, want the value %v", i, got[i], p[i])
 				}
 			}
