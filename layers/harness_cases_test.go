@@ -44,7 +44,9 @@ type harnessCase struct {
 func harnessCases() []harnessCase {
 	cs := baseHarnessCases()
 	cs = append(cs, featureHarnessCases()...)
-	return append(cs, interactionHarnessCases()...)
+	cs = append(cs, interactionHarnessCases()...)
+	cs = append(cs, conv1DHarnessCases()...)
+	return append(cs, seqUtilHarnessCases()...)
 }
 
 func baseHarnessCases() []harnessCase {

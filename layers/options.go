@@ -45,6 +45,8 @@ type config struct {
 	outputMode        string             // CategoryEncoding
 	feature           featureOptions     // the categorical feature layers' settings
 	interaction       interactionOptions // the interaction layers' settings
+	conv1d            conv1DOptions      // the 1-D convolution and pooling layers' settings
+	seqUtil           seqUtilOptions     // the sequence utility layers' settings
 	set               map[string]bool
 }
 
