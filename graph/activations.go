@@ -127,6 +127,7 @@ var activations = map[string]ActivationFunc{
 	"elu":          elem(eluFn),
 	"selu":         elem(seluFn),
 	"gelu":         elem(geluFn),
+	"gelu_tanh":    elem(geluTanhFn),
 	"sigmoid":      elem(sigmoidFn),
 	"hard_sigmoid": elem(hardSigmoidFn),
 	"tanh":         elem(tanhFn),
@@ -139,7 +140,8 @@ var activations = map[string]ActivationFunc{
 }
 
 // Activation returns the activation of the given Keras name: linear (also ""),
-// relu, leaky_relu (slope 0.2), elu (alpha 1), selu, gelu (exact, erf form), sigmoid,
+// relu, leaky_relu (slope 0.2), elu (alpha 1), selu, gelu (exact, erf form),
+// gelu_tanh (GELU's tanh approximation, PyTorch's approximate="tanh"), sigmoid,
 // hard_sigmoid (clip(0.2x+0.5, 0, 1) as in Keras 2), tanh, softmax (last axis),
 // softplus, softsign, swish, silu (same as swish), exponential. An unknown name is an
 // error that lists the valid ones.

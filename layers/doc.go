@@ -11,7 +11,8 @@
 //   - SingleLayer: one float input and one output, Build(ctx, in) then
 //     Forward(g, x): Dense, Activation, Dropout, Flatten, Reshape, Conv2D, the
 //     pooling layers, BatchNormalization, Normalization, ZeroPadding2D, Residual,
-//     FM, CrossNet;
+//     FM, CrossNet, Conv1D and the 1-D pooling layers, LayerNormalization,
+//     PositionalEmbedding, SinusoidalEncoding, RepeatVector, Masking;
 //   - MultiLayer: any number of inputs and outputs of any dtype, BuildMulti(ctx,
 //     specs) then ForwardMulti(g, xs): Embedding (integer ids to vectors),
 //     EmbeddingBag (bags of ids to pooled vectors), StringLookup and IntegerLookup

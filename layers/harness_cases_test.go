@@ -46,7 +46,9 @@ func harnessCases() []harnessCase {
 	cs = append(cs, featureHarnessCases()...)
 	cs = append(cs, interactionHarnessCases()...)
 	cs = append(cs, conv1DHarnessCases()...)
-	return append(cs, seqUtilHarnessCases()...)
+	cs = append(cs, seqUtilHarnessCases()...)
+	cs = append(cs, rnnHarnessCases()...)
+	return append(cs, attentionHarnessCases()...)
 }
 
 func baseHarnessCases() []harnessCase {

@@ -47,6 +47,8 @@ type config struct {
 	interaction       interactionOptions // the interaction layers' settings
 	conv1d            conv1DOptions      // the 1-D convolution and pooling layers' settings
 	seqUtil           seqUtilOptions     // the sequence utility layers' settings
+	rnn               rnnOptions         // the recurrent layers' settings
+	attention         attentionOptions   // the attention layers' settings
 	set               map[string]bool
 }
 
