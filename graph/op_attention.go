@@ -1,0 +1,313 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/chewxy/hm"
+	"github.com/pkg/errors"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// The ops of multi-head attention: moving heads between the feature axis and the
+// batch axis, and the masked softmax over the keys.
+
+// headsOp moves heads between the last axis and the batch axis: split reads x
+// (B, T, H·D) and writes (B·H, T, D), example-major (row b·H+h is head h of
+// example b); merge is its inverse. The gradient of one is the other.
+type headsOp struct {
+	opBase
+	split      bool
+	b, t, h, d int
+}
+
+func newHeadsOp(split bool, b, t, h, d int) headsOp {
+	kind := "merge_heads"
+	if split {
+		kind = "split_heads"
+	}
+	return headsOp{opBase{name: fmt.Sprintf("%s(%d,%d,%d,%d)", kind, b, t, h, d), arity: 1}, split, b, t, h, d}
+}
+
+// SplitHeads reshapes x (B, T, heads·D) to (B·heads, T, D): row b·heads+h holds
+// head h of example b (the features h·D .. h·D+D-1 of every step).
+func SplitHeads(x *G.Node, heads int) (n *G.Node, err error) {
+	defer recoverOp(&err, "split_heads")
+	s := x.Shape()
+	if s.Dims() != 3 || heads <= 0 || s[2]%heads != 0 {
+		return nil, errors.Errorf("split_heads: input %v cannot be split into %d heads (want rank 3, last axis a multiple of the heads)", s, heads)
+	}
+	if err := checkFloat("split_heads", x.Dtype()); err != nil {
+		return nil, err
+	}
+	n, err = G.ApplyOp(newHeadsOp(true, s[0], s[1], heads, s[2]/heads), x)
+	return n, errors.Wrap(err, "split_heads")
+}
+
+// MergeHeads is the inverse of SplitHeads: x (B·heads, T, D) to (B, T, heads·D).
+func MergeHeads(x *G.Node, heads int) (n *G.Node, err error) {
+	defer recoverOp(&err, "merge_heads")
+	s := x.Shape()
+	if s.Dims() != 3 || heads <= 0 || s[0]%heads != 0 {
+		return nil, errors.Errorf("merge_heads: input %v does not hold %d heads per example (want rank 3, first axis a multiple of the heads)", s, heads)
+	}
+	if err := checkFloat("merge_heads", x.Dtype()); err != nil {
+		return nil, err
+	}
+	n, err = G.ApplyOp(newHeadsOp(false, s[0]/heads, s[1], heads, s[2]), x)
+	return n, errors.Wrap(err, "merge_heads")
+}
+
+func (o headsOp) shapes() (in, out tensor.Shape) {
+	a, b := tensor.Shape{o.b, o.t, o.h * o.d}, tensor.Shape{o.b * o.h, o.t, o.d}
+	if o.split {
+		return a, b
+	}
+	return b, a
+}
+
+func (o headsOp) Type() hm.Type { return o.sameTypeFn() }
+func (o headsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, err := o.firstShape(in...)
+	if err != nil {
+		return nil, err
+	}
+	want, out := o.shapes()
+	if !s.Eq(want) {
+		return nil, errors.Errorf("%s: input shape %v, want %v", o.name, s, want)
+	}
+	return out, nil
+}
+func (o headsOp) Do(in ...G.Value) (G.Value, error) { return o.UsePreallocDo(nil, in...) }
+func (o headsOp) DiffWRT(int) []bool                { return []bool{true} }
+
+func (o headsOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	n, err := G.ApplyOp(newHeadsOp(!o.split, o.b, o.t, o.h, o.d), grad)
+	if err != nil {
+		return nil, errors.Wrapf(err, "gradient of %s", o.name)
+	}
+	return G.Nodes{n}, nil
+}
+
+// index returns, for each element of the split layout (B·H, T, D), its index in
+// the merged layout (B, T, H·D).
+func (o headsOp) index() []int {
+	idx := make([]int, o.b*o.h*o.t*o.d)
+	i := 0
+	for b := 0; b < o.b; b++ {
+		for h := 0; h < o.h; h++ {
+			for t := 0; t < o.t; t++ {
+				base := (b*o.t+t)*o.h*o.d + h*o.d
+				for d := 0; d < o.d; d++ {
+					idx[i] = base + d
+					i++
+				}
+			}
+		}
+	}
+	return idx
+}
+
+func (o headsOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err error) {
+	defer recoverOp(&err, o.name)
+	args, err := denseArgs(o.name, 1, in)
+	if err != nil {
+		return nil, err
+	}
+	x := args[0]
+	want, shape := o.shapes()
+	if x.Shape().TotalSize() != want.TotalSize() {
+		return nil, errors.Errorf("%s: input %v, want %v", o.name, x.Shape(), want)
+	}
+	out := freshOutput(prealloc, x.Dtype(), shape, x)
+	idx := o.index()
+	switch xs := x.Data().(type) {
+	case []float32:
+		ys := out.Data().([]float32)
+		for i, j := range idx {
+			if o.split {
+				ys[i] = xs[j]
+			} else {
+				ys[j] = xs[i]
+			}
+		}
+	case []float64:
+		ys := out.Data().([]float64)
+		for i, j := range idx {
+			if o.split {
+				ys[i] = xs[j]
+			} else {
+				ys[j] = xs[i]
+			}
+		}
+	default:
+		return nil, checkFloat(o.name, x.Dtype())
+	}
+	return out, nil
+}
+
+// AttentionMaskNegative is what MaskedSoftmax adds to the score of a masked key
+// before the softmax (Keras' large negative number for float32).
+const AttentionMaskNegative = -1e9
+
+// maskedSoftmaxOp is the softmax over the keys of attention scores (B·H, Tq, Tv)
+// with optional query and key masks and a causal mask; see MaskedSoftmax.
+type maskedSoftmaxOp struct {
+	opBase
+	heads        int
+	causal       bool
+	qMask, kMask bool
+}
+
+// MaskedSoftmax is Keras' masked softmax of multi-head attention: scores
+// (B·heads, Tq, Tv) (row b·heads+h is head h of example b, as SplitHeads lays
+// them out), and a keep mask M[b, i, j] = qMask[b, i] · kMask[b, j] · (causal:
+// j <= i), each factor 1 where not given. The result is softmax(s + (1-M)·(-1e9))
+// · M over the last axis: masked keys get no weight, and a query step whose keys
+// are all masked (or a masked query step) gets weights of zero. qMask (B, Tq)
+// and kMask (B, Tv) hold 1 (keep) and 0 (mask) in the scores' dtype, and may be
+// nil. No gradient flows to the masks.
+func MaskedSoftmax(scores, qMask, kMask *G.Node, heads int, causal bool) (n *G.Node, err error) {
+	defer recoverOp(&err, "masked_softmax")
+	s := scores.Shape()
+	if s.Dims() != 3 || heads <= 0 || s[0]%heads != 0 {
+		return nil, errors.Errorf("masked_softmax: scores %v do not hold %d heads per example", s, heads)
+	}
+	if err := checkFloat("masked_softmax", scores.Dtype()); err != nil {
+		return nil, err
+	}
+	b := s[0] / heads
+	in := []*G.Node{scores}
+	for _, m := range []struct {
+		n    *G.Node
+		want tensor.Shape
+	}{{qMask, tensor.Shape{b, s[1]}}, {kMask, tensor.Shape{b, s[2]}}} {
+		if m.n == nil {
+			continue
+		}
+		if !m.n.Shape().Eq(m.want) || m.n.Dtype() != scores.Dtype() {
+			return nil, errors.Errorf("masked_softmax: mask %v %v, want %v %v", m.n.Shape(), m.n.Dtype(), m.want, scores.Dtype())
+		}
+		in = append(in, m.n)
+	}
+	o := maskedSoftmaxOp{opBase{arity: len(in)}, heads, causal, qMask != nil, kMask != nil}
+	o.name = fmt.Sprintf("masked_softmax(%d,%v,%v,%v)", heads, causal, o.qMask, o.kMask)
+	n, err = G.ApplyOp(o, in...)
+	return n, errors.Wrap(err, "masked_softmax")
+}
+
+func (o maskedSoftmaxOp) Type() hm.Type {
+	a := hm.TypeVariable('a')
+	ts := []hm.Type{G.TensorType{Dims: 3, Of: a}}
+	for i := 1; i < o.arity; i++ {
+		ts = append(ts, G.TensorType{Dims: 2, Of: a})
+	}
+	return hm.NewFnType(append(ts, G.TensorType{Dims: 3, Of: a})...)
+}
+func (o maskedSoftmaxOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return o.firstShape(in...)
+}
+func (o maskedSoftmaxOp) Do(in ...G.Value) (G.Value, error) { return o.UsePreallocDo(nil, in...) }
+func (o maskedSoftmaxOp) DiffWRT(n int) []bool {
+	out := make([]bool, n)
+	out[0] = true
+	return out
+}
+
+// SymDiff: with y = M·p, p = softmax(s + (1-M)·(-1e9)), dL/ds = y·(g - Σ g·y)
+// over each row: a masked key of a row with some key kept has p = 0 (exactly, in
+// floating point), and a row with every key masked has y = 0; so the gradient is
+// the plain softmax gradient taken at y.
+func (o maskedSoftmaxOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	n, err := G.ApplyOp(newRowOp(rowSoftmaxGrad), output, grad)
+	if err != nil {
+		return nil, errors.Wrapf(err, "gradient of %s", o.name)
+	}
+	out := make(G.Nodes, len(inputs))
+	out[0] = n
+	return out, nil
+}
+
+func (o maskedSoftmaxOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err error) {
+	defer recoverOp(&err, o.name)
+	args, err := denseArgs(o.name, o.arity, in)
+	if err != nil {
+		return nil, err
+	}
+	x := args[0]
+	s := x.Shape()
+	if s.Dims() != 3 || s[0]%o.heads != 0 {
+		return nil, errors.Errorf("%s: scores %v", o.name, s)
+	}
+	bh, tq, tv := s[0], s[1], s[2]
+	var qm, km []float64
+	i := 1
+	if o.qMask {
+		qm = asFloat64s(args[i])
+		i++
+	}
+	if o.kMask {
+		km = asFloat64s(args[i])
+	}
+	if (qm != nil && len(qm) != bh/o.heads*tq) || (km != nil && len(km) != bh/o.heads*tv) {
+		return nil, errors.Errorf("%s: masks do not fit scores %v", o.name, s)
+	}
+	xs := asFloat64s(x)
+	ys := make([]float64, len(xs))
+	keep := make([]float64, tv)
+	for r := 0; r < bh; r++ {
+		b := r / o.heads
+		for q := 0; q < tq; q++ {
+			row := xs[(r*tq+q)*tv : (r*tq+q+1)*tv]
+			y := ys[(r*tq+q)*tv : (r*tq+q+1)*tv]
+			mx := math.Inf(-1)
+			for j := range keep {
+				keep[j] = 1
+				if (qm != nil && qm[b*tq+q] == 0) || (km != nil && km[b*tv+j] == 0) || (o.causal && j > q) {
+					keep[j] = 0
+				}
+				y[j] = row[j] + (1-keep[j])*AttentionMaskNegative
+				if y[j] > mx {
+					mx = y[j]
+				}
+			}
+			sum := 0.0
+			for j := range y {
+				y[j] = math.Exp(y[j] - mx)
+				sum += y[j]
+			}
+			for j := range y {
+				y[j] = y[j] / sum * keep[j]
+			}
+		}
+	}
+	out := freshOutput(prealloc, x.Dtype(), s.Clone(), args...)
+	switch d := out.Data().(type) {
+	case []float32:
+		for j, v := range ys {
+			d[j] = float32(v)
+		}
+	case []float64:
+		copy(d, ys)
+	default:
+		return nil, checkFloat(o.name, x.Dtype())
+	}
+	return out, nil
+}
+
+// asFloat64s returns the values of a float32 or float64 tensor as float64s (a
+// copy for float32, the backing slice for float64).
+func asFloat64s(t *tensor.Dense) []float64 {
+	switch d := t.Data().(type) {
+	case []float64:
+		return d
+	case []float32:
+		out := make([]float64, len(d))
+		for i, v := range d {
+			out[i] = float64(v)
+		}
+		return out
+	}
+	return nil
+}
