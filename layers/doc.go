@@ -19,7 +19,12 @@
 //     (raw categories to ids), Hashing, Discretization and HashedCrossing (values,
 //     numbers and crosses to bins), CategoryEncoding (ids to one-hot, multi-hot or
 //     count rows), the merges (Add, Subtract, Multiply, Average, Maximum, Minimum,
-//     Concatenate, Dot), DotInteraction, and models themselves.
+//     Concatenate, Dot), DotInteraction, the recurrent layers (RNN over a cell:
+//     SimpleRNN, LSTM, GRU; Bidirectional), MultiHeadAttention, and models
+//     themselves. TimeDistributed applies a SingleLayer to every step.
+//
+// Recurrent layers keep the recurrence cell (RNNCell: one step) apart from the
+// time loop (RNN), as Flax does, so a cell of one's own runs in RNN too.
 //
 // The recommender layers: FM (a factorization machine's pairwise interactions in
 // O(fields·k)), CrossNet (DCN-v2 cross layers, full or low rank), DotInteraction
