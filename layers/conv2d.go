@@ -109,23 +109,10 @@ func (l *Conv2DLayer) Build(ctx BuildContext, in []int) ([]int, error) {
 	if l.act, err = graph.Activation(l.cfg.activation); err != nil {
 		return nil, errors.Wrap(err, who)
 	}
-	kinit, err := initializer(l.cfg.kernelInit, l.cfg.kernelInitName)
-	if err != nil {
-		return nil, errors.Wrapf(err, "%s: kernel", who)
-	}
 	area := l.size[0] * l.size[1]
 	fanIn, fanOut := area*in[2], area*l.filters
-	if l.kernel, err = ctx.AddWeight(l, "kernel", kshape, kinit, WeightFans(fanIn, fanOut), WeightRegularizer(l.cfg.kernelRegularizer)); err != nil {
-		return nil, errors.Wrap(err, who)
-	}
-	if l.cfg.useBias {
-		binit, err := initializer(l.cfg.biasInit, l.cfg.biasInitName)
-		if err != nil {
-			return nil, errors.Wrapf(err, "%s: bias", who)
-		}
-		if l.bias, err = ctx.AddWeight(l, "bias", []int{l.filters}, binit, WeightFans(fanIn, fanOut)); err != nil {
-			return nil, errors.Wrap(err, who)
-		}
+	if l.kernel, l.bias, err = addConvWeights(ctx, l, l.cfg, who, kshape, l.filters, fanIn, fanOut); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -145,14 +132,5 @@ func (l *Conv2DLayer) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, who)
 	}
-	if l.bias != nil {
-		b, err := g.Param(l.bias)
-		if err != nil {
-			return nil, err
-		}
-		if z, err = graph.AddBias(z, b); err != nil {
-			return nil, errors.Wrap(err, who)
-		}
-	}
-	return activate(g, z, l.cfg.activation, l.act)
+	return biasActivate(g, z, l.bias, l.cfg.activation, l.act, who)
 }
