@@ -260,19 +260,3 @@ func CategoricalCrossentropy(g *Graph, pred, target *G.Node) (*G.Node, error) {
 	}
 	return negRowMean("categorical_crossentropy", target, lp)
 }
-
-// SparseCategoricalCrossentropy is categorical_crossentropy with integer class ids
-// as targets, shape (B, 1) or (B), against predictions of shape (B, K).
-func SparseCategoricalCrossentropy(g *Graph, pred, target *G.Node) (*G.Node, error) {
-	if pred.Dims() != 2 {
-		return nil, errors.Errorf("sparse_categorical_crossentropy: prediction shape %v, want (batch, classes)", pred.Shape())
-	}
-	if ts := target.Shape(); ts.TotalSize() != pred.Shape()[0] {
-		return nil, errors.Errorf("sparse_categorical_crossentropy: target shape %v, want (%d, 1) class ids", ts, pred.Shape()[0])
-	}
-	oh, err := OneHot(target, pred.Shape()[1])
-	if err != nil {
-		return nil, errors.Wrap(err, "sparse_categorical_crossentropy")
-	}
-	return CategoricalCrossentropy(g, pred, oh)
-}

@@ -36,9 +36,14 @@ func (t *Trainer) prefix(h *head) string {
 	return h.out.Name + "_"
 }
 
-// targetShape is the per-example target shape the head's loss expects.
+// targetShape is the per-example target shape the head's loss expects: for
+// sparse_categorical_crossentropy one class id (1) for an output (classes), and
+// one id per position (T, ...) for a sequence output (T, ..., classes).
 func (h *head) targetShape() []int {
 	if isSparse(h.lossName) {
+		if n := len(h.out.Shape); n > 1 {
+			return append([]int(nil), h.out.Shape[:n-1]...)
+		}
 		return []int{1}
 	}
 	return append([]int(nil), h.out.Shape...)
@@ -131,8 +136,8 @@ func makeHeads(outs []layers.Spec, c *config) ([]head, error) {
 			return nil, errors.Errorf("trainers: loss weight %g of output %q must not be negative", h.weight, o.Name)
 		}
 		h.metrics = append(append([]string(nil), c.metrics...), c.outMetrics[o.Name]...)
-		if isSparse(h.lossName) && len(o.Shape) != 1 {
-			return nil, errors.Errorf("trainers: output %q: %s needs an output of shape (classes), the model gives %v", o.Name, h.lossName, o.Shape)
+		if isSparse(h.lossName) && len(o.Shape) < 1 {
+			return nil, errors.Errorf("trainers: output %q: %s needs an output of shape (classes) or (steps, classes), the model gives %v", o.Name, h.lossName, o.Shape)
 		}
 		for _, m := range h.metrics {
 			if _, err := metrics.New(m, h.lossName, prod(o.Shape)); err != nil {

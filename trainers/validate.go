@@ -47,6 +47,9 @@ func (t *Trainer) checkData(what string, ds datasets.Multi) (*binding, error) {
 			}
 			if isSparse(h.lossName) {
 				hint = " (one class id per example)"
+				if len(h.out.Shape) > 1 {
+					hint = " (one class id per position)"
+				}
 			}
 			return nil, errors.Errorf("%s: %sloss %s needs targets of shape %s, the data has %s%s", what, t.outputLabel(h), h.lossName, fmtShape(want), fmtShape(got), hint)
 		}
@@ -62,6 +65,11 @@ func (t *Trainer) checkData(what string, ds datasets.Multi) (*binding, error) {
 		var ok func(float64) bool
 		var want string
 		switch {
+		case isSparse(h.lossName) && len(h.out.Shape) > 1:
+			// Sequence targets: a negative id marks a position the loss ignores.
+			classes := h.out.Shape[len(h.out.Shape)-1]
+			ok = func(v float64) bool { return v == math.Trunc(v) && v < float64(classes) }
+			want = fmt.Sprintf("a class id in [0, %d) or negative (ignored)", classes)
 		case isSparse(h.lossName):
 			classes := h.out.Shape[0]
 			ok = func(v float64) bool { return v == math.Trunc(v) && v >= 0 && v < float64(classes) }

@@ -30,13 +30,24 @@ func categoricalAccuracyRow(pred, target []float64) (float64, float64) {
 	return 0, 1
 }
 
-// sparseCategoricalAccuracyRow is 1 when argmax(pred) equals the class id in
-// target[0]. As in Keras, an id that is not an integer in range never matches.
+// sparseCategoricalAccuracyRow scores each position of a row: the row holds
+// len(target) positions of len(pred)/len(target) classes, and a position hits
+// when argmax of its classes equals its class id. As in Keras, an id that is
+// not an integer in range never matches; a negative id marks a position that
+// is not counted (an ignored token of a sequence target).
 func sparseCategoricalAccuracyRow(pred, target []float64) (float64, float64) {
-	if float64(argmax(pred)) == target[0] {
-		return 1, 1
+	k := len(pred) / len(target)
+	var hits, n float64
+	for i, id := range target {
+		if id < 0 && len(target) > 1 {
+			continue
+		}
+		n++
+		if float64(argmax(pred[i*k:(i+1)*k])) == id {
+			hits++
+		}
 	}
-	return 0, 1
+	return hits, n
 }
 
 // argmax returns the index of the first largest value of a non-empty row;

@@ -202,3 +202,30 @@ func TestEmptyBatch(t *testing.T) {
 }
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+
+func TestSparseAccuracyOverSequences(t *testing.T) {
+	tests := []struct {
+		name   string
+		pred   []float64
+		target []float64
+		want   float64
+	}{
+		// Two rows of 3 positions of 2 classes each.
+		{"all positions counted", []float64{0.9, 0.1, 0.2, 0.8, 0.6, 0.4, 0.3, 0.7, 0.3, 0.7, 0.9, 0.1}, []float64{0, 1, 1, 1, 0, 0}, 4.0 / 6},
+		{"negative ids ignored", []float64{0.9, 0.1, 0.2, 0.8, 0.6, 0.4, 0.3, 0.7, 0.3, 0.7, 0.9, 0.1}, []float64{0, 1, -100, 1, -1, 0}, 4.0 / 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := metrics.New("accuracy", "sparse_categorical_crossentropy", 6)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := m.Update(tc.pred, 6, tc.target, 3); err != nil {
+				t.Fatal(err)
+			}
+			if got := m.Result(); math.Abs(got-tc.want) > 1e-12 {
+				t.Errorf("accuracy %g, want %g", got, tc.want)
+			}
+		})
+	}
+}

@@ -9,7 +9,8 @@ type shapeRule int
 const (
 	// sameCols: target has exactly as many columns as pred.
 	sameCols shapeRule = iota
-	// sparseTarget: target has one column of class ids.
+	// sparseTarget: target has one column of class ids, or one per position
+	// of a sequence (predCols a multiple of targetCols).
 	sparseTarget
 )
 
@@ -40,8 +41,8 @@ func checkShape(label string, rule shapeRule, pred []float64, predCols int, targ
 				label, targetCols, predCols)
 		}
 	case sparseTarget:
-		if targetCols != 1 {
-			return 0, errors.Errorf("metrics: %s: targetCols %d must be 1 (class ids), predCols %d",
+		if predCols%targetCols != 0 || (targetCols > 1 && predCols/targetCols < 2) {
+			return 0, errors.Errorf("metrics: %s: targetCols %d must be 1 (class ids) or divide predCols %d into positions of at least 2 classes (one id per position)",
 				label, targetCols, predCols)
 		}
 	}
