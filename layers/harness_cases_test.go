@@ -48,7 +48,9 @@ func harnessCases() []harnessCase {
 	cs = append(cs, conv1DHarnessCases()...)
 	cs = append(cs, seqUtilHarnessCases()...)
 	cs = append(cs, rnnHarnessCases()...)
-	return append(cs, attentionHarnessCases()...)
+	cs = append(cs, textVecHarnessCases()...)
+	cs = append(cs, attentionHarnessCases()...)
+	return append(cs, transformerHarnessCases()...)
 }
 
 func baseHarnessCases() []harnessCase {
