@@ -18,6 +18,7 @@ func ExampleRecipes() {
 	// deepfm
 	// dense
 	// digits
+	// gpt-opticks
 	// inception
 	// iris
 	// lenet
@@ -37,7 +38,7 @@ func ExampleFind() {
 	_, err := zoo.Find("resnet")
 	fmt.Println(err)
 	// Output:
-	// zoo: unknown recipe "resnet" (valid: ctr-logistic, ctr-mlp, dcn, deepfm, dense, digits, inception, iris, lenet, linear, logistic, mlp, mnist, multitask-digits, resnet-fashion, siamese-digits, two-tower, vgg-digits, widedeep)
+	// zoo: unknown recipe "resnet" (valid: ctr-logistic, ctr-mlp, dcn, deepfm, dense, digits, gpt-opticks, inception, iris, lenet, linear, logistic, mlp, mnist, multitask-digits, resnet-fashion, siamese-digits, two-tower, vgg-digits, widedeep)
 }
 
 func ExampleFind_run() {

@@ -30,6 +30,7 @@ func Recipes() []Recipe {
 	rs := []Recipe{
 		denseRecipe(),
 		digitsRecipe(),
+		gptRecipe(),
 		inceptionRecipe(),
 		irisRecipe(),
 		lenetRecipe(),

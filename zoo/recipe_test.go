@@ -83,6 +83,16 @@ var shortRuns = map[string]struct {
 	s      zoo.Settings
 	min    map[string]float64 // minimum test metrics
 }{
+	// A tiny GPT on the first 4,000 characters of Opticks, tested on the first
+	// 1,000 held-out ones: the pipeline (TestGPTLearnsOpticks checks learning).
+	"gpt-opticks": {
+		recipe: func() zoo.Recipe {
+			return zoo.GPTRecipeRun(zoo.GPTRun{Model: zoo.GPTConfig{Context: 16, Layers: 1, Heads: 2, Width: 8},
+				MaxTrainTokens: 4000, MaxTestTokens: 1000})
+		},
+		s:   zoo.Settings{Epochs: 2, BatchSize: 16, LR: 0.01},
+		min: map[string]float64{"accuracy": 0.1},
+	},
 	// Fashion-MNIST: two epochs on the first 2,000 training images, tested on
 	// the first 500 test images (measured 0.758; a model that does not learn
 	// stays near 0.1).
@@ -129,6 +139,8 @@ func wantLogs(name string) []string {
 		return []string{"loss", "digit_loss", "even_loss", "digit_accuracy", "even_accuracy"}
 	case "two-tower":
 		return []string{"loss", "recall_at_10", "recall_at_50", "ndcg_at_10", "ndcg_at_50"}
+	case "gpt-opticks":
+		return []string{"loss", "accuracy", "perplexity"}
 	case "ctr-logistic", "ctr-mlp", "widedeep", "deepfm", "dcn":
 		return []string{"loss", "auc"}
 	}

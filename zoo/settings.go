@@ -29,6 +29,9 @@ type Settings struct {
 	Verbose int
 	// Out is where progress is written when Verbose > 0 (default os.Stdout).
 	Out io.Writer
+	// Corpus is a UTF-8 text file that the text recipes (gpt-opticks) train on
+	// instead of their own text (default "": the recipe's).
+	Corpus string
 }
 
 // withDefaults returns s with every zero field replaced by the field of d, after
@@ -61,6 +64,9 @@ func (s Settings) withDefaults(d Settings) (Settings, error) {
 	}
 	if s.Out == nil {
 		s.Out = d.Out
+	}
+	if s.Corpus == "" {
+		s.Corpus = d.Corpus
 	}
 	return s, nil
 }

@@ -5,10 +5,11 @@
 //
 //	demo [-debug] COMMAND [flags]
 //	demo list
-//	demo run NAME [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
+//	demo run NAME [-corpus FILE] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
 //	demo csv -file F [-test F] [-target COL] [-task classification|regression] [-model mlp|widedeep|deepfm|dcn] [-categorical A,B] [-hidden 128,64] [-dropout F] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
 //	demo predict -model FILE -csv FILE [-target COL] [-json]
 //	demo serve -model FILE [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-stats] [-token SECRET]
+//	demo generate -model FILE [-prompt TEXT] [-tokens N] [-temperature F] [-top-k N] [-top-p F] [-seed N] [-json]
 //	demo help
 //
 // "demo help" prints these lines, and "demo COMMAND -h" describes the flags of
@@ -34,7 +35,20 @@
 //	{"model":"linear","epochs":200,"seconds":0.12,"train":{"loss":0.08,"mae":0.25},"test":{...},"extra":{...}}
 //
 // where "extra" appears only for recipes that report more numbers (the linear
-// recipe's weight, bias, ls_weight and ls_bias).
+// recipe's weight, bias, ls_weight and ls_bias). -corpus FILE makes a text
+// recipe (gpt-opticks) train on that UTF-8 text instead of its own (the same
+// 90/10 split; the test metrics include "perplexity").
+//
+// "demo generate -model F -prompt TEXT" continues TEXT with a language model
+// saved by demo run gpt-opticks -save F (its tokenizer is in the file): -tokens
+// (default 200) tokens drawn with -temperature (default 0.8; 0 takes the most
+// likely token), among the -top-k (default 40; 0 all) most likely and, with
+// -top-p P, the smallest set of them whose probability reaches P, from a
+// generator seeded by -seed (default 1: the same seed gives the same text).
+// The text streams to stdout as it is drawn; -json prints one line instead
+// ({"prompt","text","tokens","seconds","tokens_per_second"}); the speed goes to
+// stderr. Each new token costs one position of the model (a cache holds the
+// keys and values of the earlier ones).
 //
 // "demo csv -file F" trains an MLP (ReLU hidden layers of the -hidden widths,
 // default 128,64) on any CSV file and prints the summary and the metrics on 20%

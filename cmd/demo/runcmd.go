@@ -21,6 +21,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	asJSON := trainingFlags(fs, &s, "the recipe's default")
 	plotPath := fs.String("plot", "", "after training, write the learning curves to this PNG or SVG file")
 	reportPath := fs.String("report", "", "after training, write a self-contained HTML report (summary, curves, metrics, confusion matrix) to this file")
+	fs.StringVar(&s.Corpus, "corpus", "", "a UTF-8 text file for the text recipes (gpt-opticks) to train on instead of their own text")
 	save := fs.String("save", "", "after training, write the model and the optimizer state to this file (resumable; see demo predict and demo serve)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: demo run NAME [flags]\nrecipes: %s\nflags:\n", strings.Join(zoo.Names(), ", "))
