@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"fmt"
 	"math/rand"
 
 	"github.com/gokeras/gokeras/graph"
@@ -185,7 +186,10 @@ func (m *Functional) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
 }
 
 // ForwardMulti adds every layer call to g in order and returns the outputs. xs holds
-// one node per input, of shape (batch, input shape...), in the order of Inputs.
+// one node per input, of shape (batch, input shape...), in the order of Inputs. An
+// input declared WithVariableSteps may be shorter on its first axis (1 <= T' <= the
+// declared T); every tensor that keeps the sequence axis then follows T', and a
+// layer whose output shape depends on it is an error naming the layer.
 func (m *Functional) ForwardMulti(g *graph.Graph, xs []*G.Node) (outs []*G.Node, err error) {
 	if !m.built {
 		return nil, errors.Errorf("model %q is not built (call Build)", m.Name())
@@ -195,8 +199,14 @@ func (m *Functional) ForwardMulti(g *graph.Graph, xs []*G.Node) (outs []*G.Node,
 		return nil, errors.Errorf("model %q takes %d inputs, given %d", m.Name(), len(m.inputs), len(xs))
 	}
 	vals := make(map[*Tensor]*G.Node, len(m.nodes))
+	seq := map[*Tensor]bool{} // tensors whose first axis is the variable sequence axis
 	for i, t := range m.inputs {
-		if err := checkNode(xs[i], t.spec); err != nil {
+		if in, ok := t.Layer().(*InputLayer); ok && in.variable {
+			if err := checkSeqNode(xs[i], t.spec, true); err != nil {
+				return nil, errors.Wrapf(err, "model %q: input %q (variable steps)", m.Name(), t.spec.Name)
+			}
+			seq[t] = xs[i].Shape()[1] != t.spec.Shape[0]
+		} else if err := checkNode(xs[i], t.spec); err != nil {
 			return nil, errors.Wrapf(err, "model %q: input %q", m.Name(), t.spec.Name)
 		}
 		vals[t] = xs[i]
@@ -209,7 +219,7 @@ func (m *Functional) ForwardMulti(g *graph.Graph, xs []*G.Node) (outs []*G.Node,
 		for i, x := range n.in {
 			args[i] = vals[x]
 		}
-		res, err := forwardNode(g, n, args)
+		res, err := forwardNode(g, n, args, seq)
 		if err != nil {
 			return nil, err
 		}
@@ -219,39 +229,69 @@ func (m *Functional) ForwardMulti(g *graph.Graph, xs []*G.Node) (outs []*G.Node,
 	}
 	outs = make([]*G.Node, len(m.outputs))
 	for i, t := range m.outputs {
+		if seq[t] {
+			return nil, errors.Errorf("model %q: output %q has the sequence axis, at a length other than the declared one: variable steps need outputs of fixed shape (pool the sequence, or pad to the declared length)", m.Name(), m.outNames[i])
+		}
 		outs[i] = vals[t]
 	}
 	return outs, nil
 }
 
 // forwardNode adds one layer call to g, checking the shapes that go in and come out
-// against those inferred at Build.
-func forwardNode(g *graph.Graph, n *node, args []*G.Node) ([]*G.Node, error) {
+// against those inferred at Build. seq marks the tensors that carry a sequence axis
+// shorter than at Build (variable steps): their first axis may differ; the layer's
+// outputs carry it too when they keep the rank of such an input (Embedding, Conv1D,
+// an RNN's sequences), and must match their built shape otherwise (pooling).
+func forwardNode(g *graph.Graph, n *node, args []*G.Node, seq map[*Tensor]bool) ([]*G.Node, error) {
 	who := layerLabel(n.layer)
+	seqRank := -1
 	for i, a := range args {
+		if seq[n.in[i]] {
+			if err := checkSeqNode(a, n.in[i].spec, false); err != nil {
+				return nil, errors.Wrapf(err, "layer %s input %d", who, i)
+			}
+			seqRank = max(seqRank, len(n.in[i].spec.Shape))
+			continue
+		}
 		if err := checkNode(a, n.in[i].spec); err != nil {
 			return nil, errors.Wrapf(err, "layer %s input %d", who, i)
 		}
 	}
 	var res []*G.Node
-	switch l := n.layer.(type) {
-	case MultiLayer:
-		var err error
-		if res, err = l.ForwardMulti(g, args); err != nil {
-			return nil, errors.Wrapf(err, "layer %s", who)
+	err := func() (err error) {
+		if seqRank >= 0 {
+			defer recoverTo(&err, "forward")
 		}
-	case SingleLayer:
-		y, err := l.Forward(g, args[0])
-		if err != nil {
-			return nil, errors.Wrapf(err, "layer %s", who)
+		switch l := n.layer.(type) {
+		case MultiLayer:
+			res, err = l.ForwardMulti(g, args)
+		case SingleLayer:
+			var y *G.Node
+			if y, err = l.Forward(g, args[0]); err == nil {
+				res = []*G.Node{y}
+			}
 		}
-		res = []*G.Node{y}
+		return err
+	}()
+	if err != nil {
+		if seqRank >= 0 {
+			return nil, errors.Wrapf(err, "layer %s (%s) cannot take a variable sequence length (it fails at a length other than the declared one)", who, n.layer.Type())
+		}
+		return nil, errors.Wrapf(err, "layer %s", who)
 	}
 	if len(res) != len(n.out) {
 		return nil, errors.Errorf("layer %s gave %d outputs, %d expected", who, len(res), len(n.out))
 	}
 	for i, r := range res {
-		if err := checkNode(r, n.out[i].spec); err != nil {
+		s := n.out[i].spec
+		if seqRank >= 0 && len(s.Shape) >= seqRank && len(s.Shape) > 0 && checkSeqNode(r, s, false) == nil {
+			seq[n.out[i]] = r.Shape()[1] != s.Shape[0]
+			continue
+		}
+		if err := checkNode(r, s); err != nil {
+			if seqRank >= 0 {
+				return nil, errors.Errorf("layer %s (%s) cannot take a variable sequence length: its output is %s at this length, %s at the declared one (it depends on the length; pool the sequence instead, or give it data of the declared length)", who, n.layer.Type(), fmtBatchShape(r.Shape()), fmtShape(s.Shape))
+			}
 			return nil, errors.Wrapf(err, "layer %s output %d", who, i)
 		}
 	}
@@ -268,4 +308,29 @@ func checkNode(x *G.Node, s Spec) error {
 		return errors.Errorf("expects shape %s, got %s", fmtShape(s.Shape), fmtBatchShape(got))
 	}
 	return nil
+}
+
+// checkSeqNode checks that x has shape (batch, T', s.Shape[1:]...) with T' >= 1, and
+// T' <= s.Shape[0] when atMost (a model input: the declared length is the maximum).
+func checkSeqNode(x *G.Node, s Spec, atMost bool) error {
+	if x == nil {
+		return errors.New("no node")
+	}
+	got := x.Shape()
+	if len(s.Shape) == 0 || len(got) != len(s.Shape)+1 || !equalShapes(got[2:], s.Shape[1:]) || got[1] < 1 {
+		return errors.Errorf("expects shape (steps <= %d%s), got %s", s.Shape[0], trailing(s.Shape[1:]), fmtBatchShape(got))
+	}
+	if atMost && got[1] > s.Shape[0] {
+		return errors.Errorf("a length of %d steps exceeds the declared maximum %d", got[1], s.Shape[0])
+	}
+	return nil
+}
+
+// trailing formats the dims after the sequence axis: ", 8, 3" (empty for none).
+func trailing(dims []int) string {
+	out := ""
+	for _, d := range dims {
+		out += fmt.Sprintf(", %d", d)
+	}
+	return out
 }

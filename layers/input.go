@@ -15,6 +15,9 @@ type InputLayer struct {
 	dtype tensor.Dtype // zero: the model's float type
 	err   error
 	t     *Tensor // the symbolic tensor of a functional model's input
+	// variable: the first axis of the shape (the sequence axis) is a maximum;
+	// programs may be compiled for any length from 1 to it (WithVariableSteps).
+	variable bool
 }
 
 // Input declares examples of the given shape (without the batch dimension):
@@ -30,6 +33,68 @@ func Input(shape ...int) *InputLayer {
 		}
 	}
 	return l
+}
+
+// WithVariableSteps declares the input's first axis (the sequence axis, T of an
+// input of shape (T) ids or (T, features)) variable, up to the declared length:
+// the model is built at that maximum, and a trainer compiles one program per
+// (batch, length) it meets, so batches of any length 1 <= T' <= T run (padded
+// buckets, datasets.Bucket). It is Keras' Input(shape=(None,)) with a maximum.
+// Layers that keep the sequence axis (Embedding, Conv1D, LSTM/GRU with
+// return_sequences, attention, TransformerEncoder, TimeDistributed, Dense on rank
+// 3) follow the length; layers that consume it (GlobalPooling1D, an RNN's last
+// state) give outputs of fixed shape. A layer whose output shape depends on the
+// length (Flatten before Dense) makes compiling at a shorter length an error that
+// names it. It returns l, for Sequential: Input(256).WithVariableSteps().
+func (l *InputLayer) WithVariableSteps() *InputLayer {
+	l.variable = true
+	return l
+}
+
+// VariableSteps reports whether WithVariableSteps declared the first axis variable.
+func (l *InputLayer) VariableSteps() bool { return l.variable }
+
+// WithVariableSteps declares the sequence axis (the first of the shape) of the
+// functional input t variable up to its declared length (see
+// InputLayer.WithVariableSteps):
+//
+//	ids := layers.NewInput("ids", layers.Shape(256), layers.Int64).WithVariableSteps()
+//
+// t must come from NewInput; otherwise the returned tensor carries an error that
+// NewModel reports. It returns t.
+func (t *Tensor) WithVariableSteps() *Tensor {
+	if t == nil || t.err != nil {
+		return t
+	}
+	in, ok := t.Layer().(*InputLayer)
+	if !ok {
+		t.err = errors.Errorf("WithVariableSteps: tensor %s is not a model input (NewInput)", t)
+		return t
+	}
+	in.WithVariableSteps()
+	return t
+}
+
+// VariableInputs reports, per input in the order of Inputs, whether its sequence
+// axis was declared variable (WithVariableSteps); the declared length is the
+// maximum. A trainer uses it to compile programs per (batch, length).
+func (m *Functional) VariableInputs() []bool {
+	out := make([]bool, len(m.inputs))
+	for i, t := range m.inputs {
+		if in, ok := t.Layer().(*InputLayer); ok {
+			out[i] = in.variable
+		}
+	}
+	return out
+}
+
+// VariableInputs reports whether the input's sequence axis was declared variable
+// (see Functional.VariableInputs); nil before Build.
+func (s *Sequential) VariableInputs() []bool {
+	if s.f == nil {
+		return nil
+	}
+	return s.f.VariableInputs()
 }
 
 // Type returns "InputLayer".

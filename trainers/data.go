@@ -15,6 +15,9 @@ import (
 type binding struct {
 	in, out []int // data set input j feeds model input in[j]; target j is output out[j]
 	xs, ys  []*tensor.Dense
+	// steps is the length of the data's variable-steps inputs when shorter than
+	// declared (the programs' steps), 0 otherwise.
+	steps int
 }
 
 // bind matches ds to the model. Targets are matched when withTargets is set (every
@@ -110,10 +113,12 @@ func (b *binding) gather(ds datasets.Multi, idx []int, p *program) error {
 	return ds.GatherMulti(idx, b.xs, b.ys)
 }
 
-// describeRunError turns an embedding's out-of-range id, or a value unknown to a
-// lookup without out-of-vocabulary ids, into an error naming the example of the
-// data set (idx maps batch rows to examples). The lookup's error stays a
-// *graph.LookupError (found with errors.As), its Row set to the example.
+// describeRunError turns an embedding's out-of-range id, a value unknown to a
+// lookup without out-of-vocabulary ids, or a text that cannot be tokenized
+// (empty, invalid UTF-8, no tokens) into an error naming the example of the data
+// set (idx maps batch rows to examples). The lookup's error stays a
+// *graph.LookupError and the tokenizer's a *graph.TokenizeError (found with
+// errors.As), their Row set to the example.
 func describeRunError(err error, idx []int) error {
 	var ie *graph.IndexError
 	if errors.As(err, &ie) && ie.Row >= 0 && ie.Row < len(idx) {
@@ -123,6 +128,12 @@ func describeRunError(err error, idx []int) error {
 	if errors.As(err, &le) && le.Row >= 0 && le.Row < len(idx) {
 		e := *le
 		e.Row = idx[le.Row]
+		return &e
+	}
+	var te *graph.TokenizeError
+	if errors.As(err, &te) && te.Row >= 0 && te.Row < len(idx) {
+		e := *te
+		e.Row = idx[te.Row]
 		return &e
 	}
 	return err

@@ -124,4 +124,27 @@
 //
 // A Trainer is not safe for concurrent use; a Predictor serves one model to many
 // goroutines (PredictNamed for models of several inputs or outputs).
+//
+// # Variable sequence lengths
+//
+// Programs are compiled per (kind, batch size, sequence length) and cached (at
+// most WithProgramCacheSize, default DefaultProgramCacheSize; the least recently
+// used is dropped beyond it; CompiledPrograms counts the compilations). An input
+// declared with a maximum length and WithVariableSteps (Keras' Input(shape=(None,)))
+// takes data of any length up to it in Fit, Evaluate and Predict; a longer length is
+// an error. datasets.Bucket pads rows of ids to the next bucket length, and Fit and
+// Evaluate run a datasets.Bucketed bucket by bucket, every batch from one bucket,
+// the batches of all buckets shuffled by the seed each epoch, so the programs stay
+// few (one per batch size and bucket):
+//
+//	ids := layers.NewInput("ids", layers.Shape(256), layers.Int64).WithVariableSteps()
+//	x := layers.Apply(layers.Embedding(vocab, 64, layers.WithMaskZero(true)), ids)[0]
+//	x = layers.Apply(layers.GlobalAveragePooling1D(), x)[0]
+//	... // Dense softmax, NewModel, Build, New
+//	bk, err := datasets.Bucket(rows, labels, datasets.BucketBoundaries(32, 64, 128, 256))
+//	hist, err := tr.FitMulti(ctx, bk, trainers.Epochs(10))
+//
+// With Embedding(WithMaskZero(true)) the padding does not change the loss. The
+// model's outputs must not keep the sequence axis (pool it, or take an RNN's last
+// state); the Predictor serves the declared length only.
 package trainers

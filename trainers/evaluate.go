@@ -57,15 +57,16 @@ func (t *Trainer) EvaluateMulti(ctx context.Context, ds datasets.Multi, opts ...
 	if err != nil {
 		return nil, err
 	}
-	b, err := t.checkData("evaluate", ds)
+	parts, err := t.parts("evaluate", ds)
 	if err != nil {
 		return nil, err
 	}
-	return t.evaluate(ctx, ds, b, c.batch)
+	return t.evaluate(ctx, parts, c.batch)
 }
 
-func (t *Trainer) evaluate(ctx context.Context, ds datasets.Multi, bd *binding, batch int) (Logs, error) {
-	batches, err := datasets.Batches(ds.Len(), batch, false, nil)
+// evaluate runs the batches of every part in order (no shuffling).
+func (t *Trainer) evaluate(ctx context.Context, parts []part, batch int) (Logs, error) {
+	batches, err := epochBatches(parts, batch, false, nil)
 	if err != nil {
 		return nil, errors.Wrap(err, "evaluate")
 	}
@@ -73,19 +74,20 @@ func (t *Trainer) evaluate(ctx context.Context, ds datasets.Multi, bd *binding, 
 	if err != nil {
 		return nil, err
 	}
-	for _, idx := range batches {
+	for _, pb := range batches {
 		if err := ctx.Err(); err != nil {
 			return nil, errors.Wrap(err, "evaluate: stopped")
 		}
-		p, err := t.program(evalProgram, len(idx))
+		idx, ds, bd := pb.idx, parts[pb.part].ds, parts[pb.part].bd
+		p, err := t.program(evalProgram, len(idx), bd.steps)
 		if err != nil {
-			return nil, errors.Wrapf(err, "evaluate: compile the program for batch %d", len(idx))
+			return nil, errors.Wrapf(err, "evaluate: compile the program for batch %d%s", len(idx), stepsLabel(bd.steps))
 		}
 		if err := bd.gather(ds, idx, p); err != nil {
 			return nil, errors.Wrap(err, "evaluate: gather batch")
 		}
 		if err := p.run(nil); err != nil {
-			return nil, errors.Wrap(describeRunError(err, idx), "evaluate")
+			return nil, errors.Wrap(describeRunError(err, pb.orig(parts)), "evaluate")
 		}
 		if _, err := acc.add(p, len(idx)); err != nil {
 			return nil, errors.Wrap(err, "evaluate")

@@ -73,18 +73,18 @@ func (t *Trainer) FitMulti(ctx context.Context, ds datasets.Multi, opts ...FitOp
 	if err != nil {
 		return nil, err
 	}
-	tb, err := t.checkData("fit", train)
+	tparts, err := t.parts("fit", train)
 	if err != nil {
 		return nil, err
 	}
-	var vb *binding
+	var vparts []part
 	if val != nil {
-		if vb, err = t.checkData("fit: validation data", val); err != nil {
+		if vparts, err = t.parts("fit: validation data", val); err != nil {
 			return nil, err
 		}
 	}
 	hist := &History{}
-	t.fit = fitState{epochs: c.epochs, steps: (train.Len() + c.batch - 1) / c.batch, verbose: c.verbose}
+	t.fit = fitState{epochs: c.epochs, steps: stepsPerEpoch(tparts, c.batch), verbose: c.verbose}
 	cbs := append([]Callback{hist}, progressCallbacks(t.output(), c.verbose)...)
 	cbs = append(cbs, c.callbacks...)
 	t.stop = false
@@ -109,11 +109,11 @@ func (t *Trainer) FitMulti(ctx context.Context, ds datasets.Multi, opts ...FitOp
 				return hist, errors.Wrap(err, "fit: callback")
 			}
 		}
-		if logs, err = t.trainEpoch(ctx, train, tb, c, epoch, cbs); err != nil {
+		if logs, err = t.trainEpoch(ctx, tparts, c, epoch, cbs); err != nil {
 			return hist, err
 		}
 		if val != nil {
-			vl, err := t.evaluate(ctx, val, vb, c.batch)
+			vl, err := t.evaluate(ctx, vparts, c.batch)
 			if err != nil {
 				return hist, errors.Wrap(err, "fit: validation")
 			}
@@ -240,10 +240,12 @@ func (a *tally) logs(l Logs) {
 }
 
 // trainEpoch runs one epoch of steps and returns its logs: the losses and metrics
-// averaged over every example of the epoch.
-func (t *Trainer) trainEpoch(ctx context.Context, ds datasets.Multi, bd *binding, c fitConfig, epoch int, cbs []Callback) (Logs, error) {
+// averaged over every example of the epoch. The batches of several parts (the
+// buckets of a datasets.Bucketed) each come from one part; their order is shuffled
+// with the epoch's seeded source (see epochBatches).
+func (t *Trainer) trainEpoch(ctx context.Context, parts []part, c fitConfig, epoch int, cbs []Callback) (Logs, error) {
 	rng := epochRand(t.seed, epoch)
-	batches, err := datasets.Batches(ds.Len(), c.batch, c.shuffle, rng)
+	batches, err := epochBatches(parts, c.batch, c.shuffle, rng)
 	if err != nil {
 		return nil, errors.Wrap(err, "fit")
 	}
@@ -252,19 +254,20 @@ func (t *Trainer) trainEpoch(ctx context.Context, ds datasets.Multi, bd *binding
 		return nil, err
 	}
 	logs := Logs{}
-	for b, idx := range batches {
+	for b, pb := range batches {
 		if err := ctx.Err(); err != nil {
 			return nil, errors.Wrapf(err, "fit: stopped in epoch %d before batch %d", epoch, b)
 		}
-		p, err := t.program(trainProgram, len(idx))
+		idx, ds, bd := pb.idx, parts[pb.part].ds, parts[pb.part].bd
+		p, err := t.program(trainProgram, len(idx), bd.steps)
 		if err != nil {
-			return nil, errors.Wrapf(err, "fit: compile the training program for batch %d", len(idx))
+			return nil, errors.Wrapf(err, "fit: compile the training program for batch %d%s", len(idx), stepsLabel(bd.steps))
 		}
 		if err := bd.gather(ds, idx, p); err != nil {
 			return nil, errors.Wrap(err, "fit: gather batch")
 		}
 		if err := p.run(rng); err != nil {
-			return nil, errors.Wrapf(describeRunError(err, idx), "fit: epoch %d batch %d", epoch, b)
+			return nil, errors.Wrapf(describeRunError(err, pb.orig(parts)), "fit: epoch %d batch %d", epoch, b)
 		}
 		loss, err := acc.add(p, len(idx))
 		if err != nil {

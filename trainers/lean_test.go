@@ -75,7 +75,7 @@ func TestNoGradientForInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := tr.program(trainProgram, 8)
+	p, err := tr.program(trainProgram, 8, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,10 @@ func (t *Trainer) PredictTensors(xs []*tensor.Dense, opts ...FitOption) ([]*tens
 	if err != nil {
 		return nil, err
 	}
-	ins := t.model.Inputs()
+	ins, steps, err := t.predictSpecs(xs)
+	if err != nil {
+		return nil, err
+	}
 	n, err := checkInputs("predict", ins, t.inputLabel, xs)
 	if err != nil {
 		return nil, err
@@ -69,9 +72,9 @@ func (t *Trainer) PredictTensors(xs []*tensor.Dense, opts ...FitOption) ([]*tens
 	idx := make([]int, 0, c.batch)
 	for start := 0; start < n; start += c.batch {
 		b := min(c.batch, n-start)
-		p, err := t.program(predictProgram, b)
+		p, err := t.program(predictProgram, b, steps)
 		if err != nil {
-			return nil, errors.Wrapf(err, "predict: compile the program for batch %d", b)
+			return nil, errors.Wrapf(err, "predict: compile the program for batch %d%s", b, stepsLabel(steps))
 		}
 		for i, x := range xs {
 			per := prod(ins[i].Shape)

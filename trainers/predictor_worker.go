@@ -217,8 +217,8 @@ func (p *Predictor) runChunks(w *Trainer, batch []*predictRequest, outs [][]*ten
 	for start := 0; start < rows; {
 		b := min(p.cfg.maxBatch, rows-start)
 		size := p.bucket(b)
-		running = &programKey{predictProgram, size}
-		prog, err := w.program(predictProgram, size)
+		running = &programKey{predictProgram, size, 0}
+		prog, err := w.program(predictProgram, size, 0)
 		if err != nil {
 			return errors.Wrapf(err, "predict: compile the program for batch %d", size)
 		}

@@ -19,9 +19,13 @@ const (
 	predictProgram                    // outputs, Infer mode
 )
 
+// programKey identifies a compiled program: its kind, batch size and sequence
+// length (steps: the length of the inputs declared WithVariableSteps, 0 for the
+// declared shapes).
 type programKey struct {
 	kind  programKind
 	batch int
+	steps int
 }
 
 // program is one compiled graph at a fixed batch size, run by a graph.Executor.
@@ -41,28 +45,36 @@ type program struct {
 	// holds them after run (nil when every gradient is dense).
 	gradients *graph.Gradients
 	rowGrads  []*graph.RowGrad
+	used      uint64 // the trainer's use count at the last use (least recently used is evicted)
 }
 
 // compileMu serializes graph building: Gorgonia's is not goroutine-safe (a global
 // in its encoding package). Running programs in parallel is safe.
 var compileMu sync.Mutex
 
-// program returns the cached program of the given kind and batch, compiling it on
-// first use.
-func (t *Trainer) program(kind programKind, batch int) (*program, error) {
-	key := programKey{kind, batch}
+// program returns the cached program of the given kind, batch and steps (0: the
+// declared input shapes; otherwise the length of the variable-steps inputs),
+// compiling it on first use. The cache holds at most the trainer's program limit
+// (WithProgramCacheSize); beyond it the least recently used program is dropped.
+func (t *Trainer) program(kind programKind, batch, steps int) (*program, error) {
+	key := programKey{kind, batch, steps}
+	t.progUses++
 	if p, ok := t.programs[key]; ok {
+		p.used = t.progUses
 		return p, nil
 	}
-	p, err := t.compile(kind, batch)
+	p, err := t.compile(kind, batch, steps)
 	if err != nil {
 		return nil, err
 	}
+	t.evictPrograms()
+	p.used = t.progUses
 	t.programs[key] = p
+	t.compiled++
 	return p, nil
 }
 
-func (t *Trainer) compile(kind programKind, batch int) (p *program, err error) {
+func (t *Trainer) compile(kind programKind, batch, steps int) (p *program, err error) {
 	compileMu.Lock()
 	defer compileMu.Unlock()
 	defer recoverTo(&err, "compile")
@@ -75,7 +87,10 @@ func (t *Trainer) compile(kind programKind, batch int) (p *program, err error) {
 		return nil, err
 	}
 	p = &program{g: g}
-	ins := t.model.Inputs()
+	ins, err := t.inputSpecsAt(steps)
+	if err != nil {
+		return nil, err
+	}
 	xn := make([]*G.Node, len(ins))
 	for i, in := range ins {
 		var x *tensor.Dense

@@ -164,7 +164,7 @@ func TestTrainProgramByRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := tr.program(trainProgram, 4)
+		p, err := tr.program(trainProgram, 4, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,6 +22,12 @@ type Trainer struct {
 	seed     int64
 	out      io.Writer
 	programs map[programKey]*program
+	// progUses counts program uses (for least-recently-used eviction); compiled
+	// counts compilations; progLimit bounds the cache (WithProgramCacheSize; 0:
+	// DefaultProgramCacheSize).
+	progUses  uint64
+	compiled  int
+	progLimit int
 	// denseEmbeddings turns updates by rows off (WithDenseEmbeddingUpdates).
 	denseEmbeddings bool
 	stop            bool
@@ -69,6 +75,8 @@ type config struct {
 	// denseEmb is WithDenseEmbeddingUpdates (true) or WithSparseEmbeddingUpdates
 	// (false); nil: not set (sparse, or what a loaded file records).
 	denseEmb *bool
+	// progLimit is WithProgramCacheSize (0: DefaultProgramCacheSize).
+	progLimit int
 }
 
 // WithOptimizer sets the optimizer (default Adam(0.001)); see WithOptimizerName
@@ -253,6 +261,7 @@ func New(model layers.Model, opts ...Option) (*Trainer, error) {
 		seed: c.seed, out: c.out,
 		programs: map[programKey]*program{}, lossName: singleLoss(heads),
 		denseEmbeddings: c.denseEmb != nil && *c.denseEmb,
+		progLimit:       c.progLimit,
 	}, nil
 }
 

@@ -27,8 +27,8 @@ func (t *Trainer) checkData(what string, ds datasets.Multi) (*binding, error) {
 	ins := t.model.Inputs()
 	for j, s := range ds.Inputs() {
 		in := ins[b.in[j]]
-		if !sameInts(in.Shape, s.Shape) {
-			return nil, errors.Errorf("%s: %s expects examples of shape %s, the data has %s", what, t.inputLabel(b.in[j]), fmtShape(in.Shape), fmtShape(s.Shape))
+		if b.steps, err = t.stepsOf(what, b.in[j], s.Shape, b.steps); err != nil {
+			return nil, err
 		}
 		if err := checkDataDType(t.inputLabel(b.in[j]), s.DType, in.DType); err != nil {
 			return nil, errors.Wrap(err, what)
