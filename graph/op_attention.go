@@ -90,25 +90,6 @@ func (o headsOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) 
 	return G.Nodes{n}, nil
 }
 
-// index returns, for each element of the split layout (B·H, T, D), its index in
-// the merged layout (B, T, H·D).
-func (o headsOp) index() []int {
-	idx := make([]int, o.b*o.h*o.t*o.d)
-	i := 0
-	for b := 0; b < o.b; b++ {
-		for h := 0; h < o.h; h++ {
-			for t := 0; t < o.t; t++ {
-				base := (b*o.t+t)*o.h*o.d + h*o.d
-				for d := 0; d < o.d; d++ {
-					idx[i] = base + d
-					i++
-				}
-			}
-		}
-	}
-	return idx
-}
-
 func (o headsOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err error) {
 	defer recoverOp(&err, o.name)
 	args, err := denseArgs(o.name, 1, in)
@@ -121,30 +102,35 @@ func (o headsOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err 
 		return nil, errors.Errorf("%s: input %v, want %v", o.name, x.Shape(), want)
 	}
 	out := freshOutput(prealloc, x.Dtype(), shape, x)
-	idx := o.index()
 	switch xs := x.Data().(type) {
 	case []float32:
-		ys := out.Data().([]float32)
-		for i, j := range idx {
-			if o.split {
-				ys[i] = xs[j]
-			} else {
-				ys[j] = xs[i]
-			}
-		}
+		headsKernel(o, xs, out.Data().([]float32))
 	case []float64:
-		ys := out.Data().([]float64)
-		for i, j := range idx {
-			if o.split {
-				ys[i] = xs[j]
-			} else {
-				ys[j] = xs[i]
-			}
-		}
+		headsKernel(o, xs, out.Data().([]float64))
 	default:
 		return nil, checkFloat(o.name, x.Dtype())
 	}
 	return out, nil
+}
+
+// headsKernel moves the d contiguous features of each (example, head, step)
+// between the merged layout (B, T, H·D) and the split layout (B·H, T, D): split
+// reads merged xs and writes split ys, merge the reverse.
+func headsKernel[T float](o headsOp, xs, ys []T) {
+	d := o.d
+	for b := 0; b < o.b; b++ {
+		for h := 0; h < o.h; h++ {
+			for t := 0; t < o.t; t++ {
+				sp := ((b*o.h+h)*o.t + t) * d // split layout
+				mg := (b*o.t+t)*o.h*d + h*d   // merged layout
+				if o.split {
+					copy(ys[sp:sp+d], xs[mg:mg+d])
+				} else {
+					copy(ys[mg:mg+d], xs[sp:sp+d])
+				}
+			}
+		}
+	}
 }
 
 // AttentionMaskNegative is what MaskedSoftmax adds to the score of a masked key
@@ -241,73 +227,100 @@ func (o maskedSoftmaxOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Val
 		return nil, errors.Errorf("%s: scores %v", o.name, s)
 	}
 	bh, tq, tv := s[0], s[1], s[2]
-	var qm, km []float64
+	var masks [2]*tensor.Dense // query mask, key mask
 	i := 1
 	if o.qMask {
-		qm = asFloat64s(args[i])
+		masks[0] = args[i]
 		i++
 	}
 	if o.kMask {
-		km = asFloat64s(args[i])
+		masks[1] = args[i]
 	}
-	if (qm != nil && len(qm) != bh/o.heads*tq) || (km != nil && len(km) != bh/o.heads*tv) {
+	if (masks[0] != nil && masks[0].Shape().TotalSize() != bh/o.heads*tq) ||
+		(masks[1] != nil && masks[1].Shape().TotalSize() != bh/o.heads*tv) {
 		return nil, errors.Errorf("%s: masks do not fit scores %v", o.name, s)
 	}
-	xs := asFloat64s(x)
-	ys := make([]float64, len(xs))
-	keep := make([]float64, tv)
-	for r := 0; r < bh; r++ {
-		b := r / o.heads
-		for q := 0; q < tq; q++ {
-			row := xs[(r*tq+q)*tv : (r*tq+q+1)*tv]
-			y := ys[(r*tq+q)*tv : (r*tq+q+1)*tv]
-			mx := math.Inf(-1)
-			for j := range keep {
-				keep[j] = 1
-				if (qm != nil && qm[b*tq+q] == 0) || (km != nil && km[b*tv+j] == 0) || (o.causal && j > q) {
-					keep[j] = 0
-				}
-				y[j] = row[j] + (1-keep[j])*AttentionMaskNegative
-				if y[j] > mx {
-					mx = y[j]
-				}
-			}
-			sum := 0.0
-			for j := range y {
-				y[j] = math.Exp(y[j] - mx)
-				sum += y[j]
-			}
-			for j := range y {
-				y[j] = y[j] / sum * keep[j]
-			}
-		}
-	}
 	out := freshOutput(prealloc, x.Dtype(), s.Clone(), args...)
-	switch d := out.Data().(type) {
+	switch xs := x.Data().(type) {
 	case []float32:
-		for j, v := range ys {
-			d[j] = float32(v)
-		}
+		err = maskedSoftmaxKernel(o, xs, out.Data().([]float32), masks, bh, tq, tv)
 	case []float64:
-		copy(d, ys)
+		err = maskedSoftmaxKernel(o, xs, out.Data().([]float64), masks, bh, tq, tv)
 	default:
-		return nil, checkFloat(o.name, x.Dtype())
+		err = checkFloat(o.name, x.Dtype())
+	}
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// asFloat64s returns the values of a float32 or float64 tensor as float64s (a
-// copy for float32, the backing slice for float64).
-func asFloat64s(t *tensor.Dense) []float64 {
-	switch d := t.Data().(type) {
-	case []float64:
-		return d
-	case []float32:
-		out := make([]float64, len(d))
-		for i, v := range d {
-			out[i] = float64(v)
+// maskedSoftmaxKernel writes into ys the masked softmax of the scores xs (bh, tq,
+// tv), with sums and exponentials in float64. A masked key contributes nothing
+// and gets weight 0 (as exp(s - 1e9 - max) underflows to exactly 0 in the
+// definition), and a row with every key masked is all zeros; so only the kept
+// keys of each row are visited, and the causal mask costs no exponentials.
+func maskedSoftmaxKernel[T float](o maskedSoftmaxOp, xs, ys []T, masks [2]*tensor.Dense, bh, tq, tv int) error {
+	var qm, km []T
+	for i, m := range masks {
+		if m == nil {
+			continue
 		}
-		return out
+		v, ok := m.Data().([]T)
+		if !ok {
+			return errors.Errorf("%s: mask dtype %v differs from the scores'", o.name, m.Dtype())
+		}
+		if i == 0 {
+			qm = v
+		} else {
+			km = v
+		}
+	}
+	e := make([]float64, tv)
+	for r := 0; r < bh; r++ {
+		b := r / o.heads
+		var krow []T
+		if km != nil {
+			krow = km[b*tv : (b+1)*tv]
+		}
+		for q := 0; q < tq; q++ {
+			row := xs[(r*tq+q)*tv : (r*tq+q+1)*tv]
+			y := ys[(r*tq+q)*tv : (r*tq+q+1)*tv]
+			n := tv // keys j < n may be kept
+			if o.causal && q+1 < n {
+				n = q + 1
+			}
+			if qm != nil && qm[b*tq+q] == 0 {
+				n = 0
+			}
+			mx, kept := math.Inf(-1), false
+			for j := 0; j < n; j++ {
+				if krow != nil && krow[j] == 0 {
+					continue
+				}
+				kept = true
+				if v := float64(row[j]); v > mx {
+					mx = v
+				}
+			}
+			if !kept {
+				clear(y)
+				continue
+			}
+			sum := 0.0
+			for j := 0; j < n; j++ {
+				e[j] = 0
+				if krow != nil && krow[j] == 0 {
+					continue
+				}
+				e[j] = math.Exp(float64(row[j]) - mx)
+				sum += e[j]
+			}
+			for j := 0; j < n; j++ {
+				y[j] = T(e[j] / sum)
+			}
+			clear(y[n:])
+		}
 	}
 	return nil
 }

@@ -11,9 +11,27 @@
 # each (highest speed, lowest latency), the better guide on a machine shared with
 # other work. The load average is printed before and after. The JSON lines are
 # kept in $OUT.
+#
+# Sequence workloads (bench/compare/seq against torch_lstm.py / torch_transformer.py):
+#
+#   WORKLOAD=lstm bench/compare/run.sh        # LSTM language model, 3 rounds
+#   WORKLOAD=transformer bench/compare/run.sh # 2-block pre-norm GPT, 3 rounds
+#   WORKLOAD=seq ROUNDS=5 SEQS=640 bench/compare/run.sh   # both
+#
+# Each round runs gokeras (pure Go), gokeras (-tags openblas) and PyTorch in turn
+# for each model; the tables give training and inference tokens/s (median over
+# the rounds) and each round's ratio against PyTorch's run of the same round.
 set -euo pipefail
 
-ROUNDS=${ROUNDS:-5}
+WORKLOAD=${WORKLOAD:-mlp}     # mlp, lstm, transformer, or seq (= lstm and transformer)
+case "$WORKLOAD" in
+mlp) ROUNDS=${ROUNDS:-5} ;;
+lstm | transformer | seq) ROUNDS=${ROUNDS:-3} ;;
+*)
+	echo "unknown WORKLOAD=$WORKLOAD (want mlp, lstm, transformer or seq)" >&2
+	exit 2
+	;;
+esac
 ROWS=${ROWS:-60000}
 EPOCHS=${EPOCHS:-3}
 THREADS=${THREADS:-2}         # OpenBLAS and PyTorch threads
@@ -27,6 +45,57 @@ mkdir -p "$OUT"
 bin_go="$OUT/gokeras-go"
 bin_ob="$OUT/gokeras-openblas"
 
+# PyTorch at its best: glibc's default allocator maps and unmaps fresh pages for
+# the large gradient buffers at every step (3x slower training); jemalloc
+# (Debian libjemalloc2) when installed, else glibc with high mmap/trim thresholds.
+JEMALLOC=${JEMALLOC:-/usr/lib/x86_64-linux-gnu/libjemalloc.so.2}
+torch_env() {
+	if [ -f "$JEMALLOC" ]; then
+		LD_PRELOAD="$JEMALLOC" OMP_WAIT_POLICY=PASSIVE "$@"
+	else
+		MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456 OMP_WAIT_POLICY=PASSIVE "$@"
+	fi
+}
+
+if [ "$WORKLOAD" != mlp ]; then
+	SEQS=${SEQS:-320}
+	models=$WORKLOAD
+	[ "$WORKLOAD" = seq ] && models="lstm transformer"
+	bin_sgo="$OUT/seq-go"
+	bin_sob="$OUT/seq-openblas"
+	echo "building bench/compare/seq twice (pure Go, -tags openblas) ..." >&2
+	(cd "$root" && go build -o "$bin_sgo" ./bench/compare/seq)
+	(cd "$root" && CGO_LDFLAGS=-lopenblas go build -tags openblas -o "$bin_sob" ./bench/compare/seq)
+	runs="$OUT/seq_runs.jsonl"
+	: >"$runs"
+	tag() { sed "s/^{/{\"round\": $1, /"; }
+	load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+	start=$(date +%s)
+	for r in $(seq 1 "$ROUNDS"); do
+		for m in $models; do
+			echo "round $r/$ROUNDS: $m gokeras-go ..." >&2
+			"$bin_sgo" -model "$m" -seqs "$SEQS" | tag "$r" | tee -a "$runs" >&2
+			echo "round $r/$ROUNDS: $m gokeras-openblas ..." >&2
+			OPENBLAS_NUM_THREADS=$THREADS "$bin_sob" -model "$m" -seqs "$SEQS" | tag "$r" | tee -a "$runs" >&2
+			echo "round $r/$ROUNDS: $m pytorch ..." >&2
+			torch_env "$PYTHON" "$here/torch_$m.py" --seqs "$SEQS" --threads "$THREADS" | tag "$r" | tee -a "$runs" >&2
+		done
+	done
+	elapsed=$(($(date +%s) - start))
+	load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+	mem_gb=$(awk '/MemTotal/ {printf "%.1f", $2/1024/1024}' /proc/meminfo)
+	model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+	echo "Machine: $(nproc) CPUs ($model), ${mem_gb} GiB memory; $(go version | cut -d' ' -f3-);" \
+		"PyTorch $("$PYTHON" -c 'import torch; print(torch.__version__)'); $(date -u +%Y-%m-%d)."
+	echo "Workload: $models; $SEQS sequences of 64 tokens timed (one shuffled epoch after a 2-batch" \
+		"warm-up), batch 32, float32, Adam 1e-3; $THREADS BLAS threads; $ROUNDS rounds (run took ${elapsed}s)."
+	echo "Load average (1, 5, 15 min): $load_before before, $load_after after."
+	echo
+	"$PYTHON" "$here/seq_table.py" "$runs"
+	echo "JSON lines: $runs" >&2
+	exit 0
+fi
+
 echo "building the Go program twice (pure Go, -tags openblas) ..." >&2
 (cd "$root" && go build -o "$bin_go" ./bench/compare/gokeras)
 (cd "$root" && CGO_LDFLAGS=-lopenblas go build -tags openblas -o "$bin_ob" ./bench/compare/gokeras)
@@ -34,18 +103,7 @@ echo "building the Go program twice (pure Go, -tags openblas) ..." >&2
 run_go() { "$bin_go" -rows "$ROWS" -epochs "$EPOCHS" "$@"; }
 run_ob() { OPENBLAS_NUM_THREADS=$THREADS "$bin_ob" -rows "$ROWS" -epochs "$EPOCHS" "$@"; }
 run_raw() { if [ "$RAW_BUILD" = go ]; then run_go -impl raw; else run_ob -impl raw; fi; }
-# PyTorch at its best: glibc's default allocator maps and unmaps fresh pages for
-# the large gradient buffers at every step (3x slower training); jemalloc
-# (Debian libjemalloc2) when installed, else glibc with high mmap/trim thresholds.
-JEMALLOC=${JEMALLOC:-/usr/lib/x86_64-linux-gnu/libjemalloc.so.2}
-run_torch() {
-	if [ -f "$JEMALLOC" ]; then
-		LD_PRELOAD="$JEMALLOC" OMP_WAIT_POLICY=PASSIVE "$PYTHON" "$here/torch_mlp.py" --rows "$ROWS" --epochs "$EPOCHS" --threads "$THREADS"
-	else
-		MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456 OMP_WAIT_POLICY=PASSIVE \
-			"$PYTHON" "$here/torch_mlp.py" --rows "$ROWS" --epochs "$EPOCHS" --threads "$THREADS"
-	fi
-}
+run_torch() { torch_env "$PYTHON" "$here/torch_mlp.py" --rows "$ROWS" --epochs "$EPOCHS" --threads "$THREADS"; }
 
 runs="$OUT/runs.jsonl"
 : >"$runs"
