@@ -12,12 +12,16 @@ func ExampleRecipes() {
 		fmt.Println(r.Name)
 	}
 	// Output:
+	// bert-fortunes
 	// ctr-logistic
 	// ctr-mlp
 	// dcn
 	// deepfm
 	// dense
 	// digits
+	// fortunes-cnn
+	// fortunes-lstm
+	// fortunes-transformer
 	// gpt-opticks
 	// inception
 	// iris
@@ -38,7 +42,7 @@ func ExampleFind() {
 	_, err := zoo.Find("resnet")
 	fmt.Println(err)
 	// Output:
-	// zoo: unknown recipe "resnet" (valid: ctr-logistic, ctr-mlp, dcn, deepfm, dense, digits, gpt-opticks, inception, iris, lenet, linear, logistic, mlp, mnist, multitask-digits, resnet-fashion, siamese-digits, two-tower, vgg-digits, widedeep)
+	// zoo: unknown recipe "resnet" (valid: bert-fortunes, ctr-logistic, ctr-mlp, dcn, deepfm, dense, digits, fortunes-cnn, fortunes-lstm, fortunes-transformer, gpt-opticks, inception, iris, lenet, linear, logistic, mlp, mnist, multitask-digits, resnet-fashion, siamese-digits, two-tower, vgg-digits, widedeep)
 }
 
 func ExampleFind_run() {

@@ -45,6 +45,8 @@ func Recipes() []Recipe {
 	}
 	rs = append(rs, ctrRecipes()...)
 	rs = append(rs, retrievalRecipes()...)
+	rs = append(rs, textRecipes()...)
+	rs = append(rs, bertRecipes()...)
 	sort.Slice(rs, func(i, j int) bool { return rs[i].Name < rs[j].Name })
 	return rs
 }

@@ -278,8 +278,14 @@ func (s *servingModel) predict(ctx context.Context, vals []inputValues, where lo
 // other layers) into a *badRequest naming the value, and the input, row and column
 // with where when the lookup takes an input directly. The Predictor gives the
 // error to the request that holds the value only, its Row that request's row.
-// Other errors are returned as they are.
+// A *graph.TokenizeError (a text that is empty, not valid UTF-8 or without
+// tokens) is a *badRequest naming the row too. Other errors are returned as
+// they are.
 func (s *servingModel) lookupError(err error, where locator) error {
+	var te *graph.TokenizeError
+	if errors.As(err, &te) {
+		return badf("row %d: the text cannot be tokenized by %q: %v", te.Row, te.Name, te.Err)
+	}
 	var le *graph.LookupError
 	if !errors.As(err, &le) {
 		return err
