@@ -28,13 +28,33 @@ type Configurable interface {
 // LayerFactory rebuilds a layer from its configuration, for WithCustomLayer.
 type LayerFactory func(c LayerConfig) (Layer, error)
 
-// Config returns the input shape.
+// Config returns the input shape, the dtype unless it is the model's float type,
+// and "variable_steps": true for an input declared WithVariableSteps (the key is
+// written only then, so that the configs of other inputs stay as they were).
 func (l *InputLayer) Config() LayerConfig {
 	c := map[string]interface{}{"shape": l.shape}
 	if dt := dtypeName(l.dtype); dt != "" {
 		c["dtype"] = dt
 	}
+	if l.variable {
+		c[variableStepsKey] = true
+	}
 	return LayerConfig{"InputLayer", l.Name(), c}
+}
+
+// variableStepsKey is the InputLayer config key of WithVariableSteps.
+const variableStepsKey = "variable_steps"
+
+// variableStepsFromConfig reads the optional "variable_steps" of an InputLayer
+// config: false when the key is absent (files written before it existed), an
+// error when it is not a boolean.
+func variableStepsFromConfig(c LayerConfig) (bool, error) {
+	if _, ok := c.Config[variableStepsKey]; !ok {
+		return false, nil
+	}
+	r := cfgReader{c: c}
+	v := r.boolean(variableStepsKey)
+	return v, r.err
 }
 
 // Config returns units, activation, bias, initializer names and the regularizer.

@@ -8,7 +8,8 @@ import (
 
 // DenseLayer is a fully connected layer: y = activation(x·W + b), with a kernel W of
 // shape (in, units) and a bias b of shape (units), as in Keras. It acts on the last
-// axis: an input (batch, ..., in) gives (batch, ..., units).
+// axis: an input (batch, ..., in) gives (batch, ..., units). On an input of rank 3
+// or more (a sequence) the output carries the input's mask, as in Keras.
 type DenseLayer struct {
 	Base
 	units      int
@@ -82,7 +83,8 @@ func (l *DenseLayer) Build(ctx BuildContext, in []int) ([]int, error) {
 }
 
 // Forward computes activation(x·W + b). A softmax or sigmoid output records its
-// logits in g, so that cross-entropy losses use the stable logits form.
+// logits in g, so that cross-entropy losses use the stable logits form. For x of
+// rank 3 or more the output carries x's mask in g, if any.
 func (l *DenseLayer) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
 	if l.kernel == nil {
 		return nil, errors.New("Dense: not built")
@@ -117,7 +119,14 @@ func (l *DenseLayer) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
 			return nil, errors.Wrap(err, "Dense: restore leading axes")
 		}
 	}
-	return activate(g, z, l.activation, l.act)
+	y, err := activate(g, z, l.activation, l.act)
+	if err != nil {
+		return nil, err
+	}
+	if x.Dims() >= 3 {
+		passMask(g, x, y)
+	}
+	return y, nil
 }
 
 // activate applies act and records the logits of softmax and sigmoid outputs.

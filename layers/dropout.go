@@ -8,7 +8,7 @@ import (
 
 // DropoutLayer zeroes a fraction of its inputs during training and scales the rest
 // by 1/(1-rate); at inference it is the identity. Masks come from the trainer's
-// seeded source.
+// seeded source. The output carries the input's mask (Keras' supports_masking).
 type DropoutLayer struct {
 	Base
 	rate float64
@@ -40,7 +40,16 @@ func (l *DropoutLayer) Build(_ BuildContext, in []int) ([]int, error) {
 	return append([]int(nil), in...), nil
 }
 
-// Forward applies dropout in Train mode and returns x in Infer mode.
+// Forward applies dropout in Train mode and returns x in Infer mode; the output
+// carries x's mask in g, if any.
 func (l *DropoutLayer) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
-	return g.Dropout(x, l.rate)
+	if g == nil {
+		return nil, errors.New("Dropout: no graph")
+	}
+	y, err := g.Dropout(x, l.rate)
+	if err != nil {
+		return nil, err
+	}
+	passMask(g, x, y)
+	return y, nil
 }

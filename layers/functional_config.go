@@ -392,7 +392,14 @@ func inputFromConfig(c LayerConfig) (*Tensor, error) {
 	if rd.err != nil {
 		return nil, errors.Wrapf(rd.err, "input %q", c.Name)
 	}
+	variable, err := variableStepsFromConfig(c)
+	if err != nil {
+		return nil, errors.Wrapf(err, "input %q", c.Name)
+	}
 	t := NewInput(c.Name, opts...)
+	if variable {
+		t = t.WithVariableSteps()
+	}
 	return t, t.Err()
 }
 

@@ -13,7 +13,9 @@ import (
 // variance, then scaled by gamma and shifted by beta, both trainable weights of
 // shape (features) starting at ones and zeros: y = (x - mean)/sqrt(var + epsilon)
 // ·gamma + beta. The output has the input's shape. Unlike BatchNormalization it
-// behaves the same in training and inference and keeps no statistics.
+// behaves the same in training and inference and keeps no statistics. The output
+// carries the input's mask (Keras' supports_masking): padded steps are normalized
+// like the others and left for the layers that read the mask.
 type LayerNormLayer struct {
 	Base
 	eps         float64
@@ -77,7 +79,8 @@ func (l *LayerNormLayer) Build(ctx BuildContext, in []int) ([]int, error) {
 	return append([]int(nil), in...), nil
 }
 
-// Forward normalizes x of shape (batch, ..., features).
+// Forward normalizes x of shape (batch, ..., features); the output carries x's
+// mask in g, if any.
 func (l *LayerNormLayer) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
 	who := named("LayerNormalization", l.Name())
 	if l.gamma == nil {
@@ -92,5 +95,9 @@ func (l *LayerNormLayer) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
 		return nil, errors.Wrap(err, who)
 	}
 	y, err := graph.LayerNorm(x, gm, bt, l.eps)
-	return y, errors.Wrap(err, who)
+	if err != nil {
+		return nil, errors.Wrap(err, who)
+	}
+	passMask(g, x, y)
+	return y, nil
 }

@@ -14,7 +14,9 @@ import (
 // PositionalEmbeddingLayer adds a learned vector per position to a sequence:
 // inputs (batch, steps, dim) with steps <= maxLen give x[b, t] + embeddings[t]. Its
 // weight "embeddings" has shape (maxLen, dim) (glorot_uniform by default, as
-// keras-hub's PositionEmbedding).
+// keras-hub's PositionEmbedding). The output carries the input's mask, so that
+// Embedding(mask_zero) → PositionalEmbedding → TransformerEncoder still skips
+// padding.
 type PositionalEmbeddingLayer struct {
 	Base
 	maxLen, dim int
@@ -74,7 +76,8 @@ func (l *PositionalEmbeddingLayer) Build(ctx BuildContext, in []int) ([]int, err
 	return append([]int(nil), in...), nil
 }
 
-// Forward adds the first steps rows of the table to x of shape (batch, steps, dim).
+// Forward adds the first steps rows of the table to x of shape (batch, steps,
+// dim); the output carries x's mask in g, if any.
 func (l *PositionalEmbeddingLayer) Forward(g *graph.Graph, x *G.Node) (y *G.Node, err error) {
 	who := named("PositionalEmbedding", l.Name())
 	if l.table == nil {
@@ -94,8 +97,11 @@ func (l *PositionalEmbeddingLayer) Forward(g *graph.Graph, x *G.Node) (y *G.Node
 			return nil, errors.Wrap(err, who)
 		}
 	}
-	y, err = addPerStep(x, w)
-	return y, errors.Wrap(err, who)
+	if y, err = addPerStep(x, w); err != nil {
+		return nil, errors.Wrap(err, who)
+	}
+	passMask(g, x, y)
+	return y, nil
 }
 
 // addPerStep returns x (B, T, D) plus p (T, D) for every example, through AddBias
@@ -127,7 +133,8 @@ func recoverSeq(err *error, who string) {
 // SinusoidalEncodingLayer adds the fixed sine/cosine position encoding of
 // "Attention is all you need" (Vaswani et al. 2017) to inputs (batch, steps, dim):
 // PE[t, 2i] = sin(t / 10000^(2i/dim)), PE[t, 2i+1] = cos(t / 10000^(2i/dim)),
-// t counted from 0. It has no weights; any number of steps works.
+// t counted from 0. It has no weights; any number of steps works. The output
+// carries the input's mask.
 type SinusoidalEncodingLayer struct {
 	Base
 	err error
@@ -165,7 +172,8 @@ func (l *SinusoidalEncodingLayer) Build(ctx BuildContext, in []int) ([]int, erro
 	return append([]int(nil), in...), nil
 }
 
-// Forward adds the encoding to x of shape (batch, steps, dim).
+// Forward adds the encoding to x of shape (batch, steps, dim); the output
+// carries x's mask in g, if any.
 func (l *SinusoidalEncodingLayer) Forward(g *graph.Graph, x *G.Node) (y *G.Node, err error) {
 	who := named("SinusoidalEncoding", l.Name())
 	defer recoverSeq(&err, who)
@@ -202,8 +210,11 @@ func (l *SinusoidalEncodingLayer) Forward(g *graph.Graph, x *G.Node) (y *G.Node,
 	if y, err = graph.AddBias(xf, c); err != nil {
 		return nil, errors.Wrap(err, who)
 	}
-	y, err = G.Reshape(y, s.Clone())
-	return y, errors.Wrap(err, who)
+	if y, err = G.Reshape(y, s.Clone()); err != nil {
+		return nil, errors.Wrap(err, who)
+	}
+	passMask(g, x, y)
+	return y, nil
 }
 
 // SinusoidalTable returns the (steps, dim) sinusoidal position encoding, row by

@@ -3,10 +3,8 @@ package zoo
 import (
 	"strconv"
 
-	"github.com/gokeras/gokeras/graph"
 	"github.com/gokeras/gokeras/layers"
 	"github.com/pkg/errors"
-	G "gorgonia.org/gorgonia"
 )
 
 // BERTConfig sets the shape of a small BERT-style encoder (NewBERTEncoder). A
@@ -97,11 +95,11 @@ func NewBERTEncoder(cfg BERTConfig) (*layers.Functional, error) {
 	ids := layers.NewInput(BERTInput, layers.Shape(c.Length), layers.Int64)
 	h := layers.Embedding(c.Vocab+1, c.Width, layers.WithMaskZero(true), layers.WithName("token_embedding"),
 		layers.WithEmbeddingsInitializerName("random_normal")).Apply(ids)
-	// PositionalEmbedding, Dropout and LayerNormalization drop the padding mask
-	// of their input; bertMasked passes it on.
-	h = layers.Apply(bertMasked{layers.PositionalEmbedding(c.Length, c.Width, layers.WithName("position_embedding"))}, h)[0]
+	// PositionalEmbedding, Dropout and LayerNormalization pass the padding mask
+	// of their input on (Keras' supports_masking).
+	h = layers.PositionalEmbedding(c.Length, c.Width, layers.WithName("position_embedding")).Apply(h)
 	if c.Dropout > 0 {
-		h = layers.Apply(bertMasked{layers.Dropout(c.Dropout, layers.WithName("embedding_dropout"))}, h)[0]
+		h = layers.Dropout(c.Dropout, layers.WithName("embedding_dropout")).Apply(h)
 	}
 	for i := 0; i < c.Layers; i++ {
 		opts := []layers.Option{layers.WithActivation("gelu"), layers.WithNormalizeFirst(true),
@@ -111,7 +109,7 @@ func NewBERTEncoder(cfg BERTConfig) (*layers.Functional, error) {
 		}
 		h = layers.TransformerEncoder(c.Heads, c.Intermediate, opts...).Apply(h)
 	}
-	h = layers.Apply(bertMasked{layers.LayerNormalization(layers.WithName("final_norm"), layers.WithEpsilon(1e-5))}, h)[0]
+	h = layers.LayerNormalization(layers.WithName("final_norm"), layers.WithEpsilon(1e-5)).Apply(h)
 	m, err := layers.NewModel([]*layers.Tensor{ids}, []*layers.Tensor{h}, layers.ModelName("bert_encoder"))
 	return m, errors.Wrap(err, "bert: encoder")
 }
@@ -163,23 +161,4 @@ func NewBERTClassifier(encoder *layers.Functional, cfg BERTConfig, classes int) 
 	out := layers.Dense(classes, layers.WithActivation("softmax"), layers.WithName(BERTClassOutput)).Apply(h)
 	m, err := layers.NewModel([]*layers.Tensor{ids}, []*layers.Tensor{out}, layers.ModelName("bert_classifier"))
 	return m, errors.Wrap(err, "bert: classifier")
-}
-
-// bertSingle is a layer of one input and one output.
-type bertSingle interface{ layers.SingleLayer }
-
-// bertMasked wraps a layer that keeps the steps of its input (Dropout,
-// LayerNormalization) so that its output carries the input's padding mask.
-type bertMasked struct{ bertSingle }
-
-// Forward runs the wrapped layer and passes x's mask on to the output.
-func (l bertMasked) Forward(g *graph.Graph, x *G.Node) (*G.Node, error) {
-	y, err := l.bertSingle.Forward(g, x)
-	if err != nil {
-		return nil, err
-	}
-	if m, ok := g.Mask(x); ok {
-		g.SetMask(y, m)
-	}
-	return y, nil
 }

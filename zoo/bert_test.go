@@ -155,8 +155,8 @@ func TestBERTDefault(t *testing.T) {
 }
 
 // TestBERTEncoderMask checks that the encoder's output carries the padding
-// mask of its ids (PositionalEmbedding, Dropout and LayerNormalization would
-// drop it), so that the attention and the classifier's pooling skip padding.
+// mask of its ids (PositionalEmbedding, Dropout and LayerNormalization pass it
+// on), so that the attention and the classifier's pooling skip padding.
 func TestBERTEncoderMask(t *testing.T) {
 	for _, mode := range []graph.Mode{graph.Train, graph.Infer} {
 		cfg := zoo.BERTConfig{Vocab: 20, Length: 8, Width: 8, Layers: 1, Heads: 2}
