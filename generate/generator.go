@@ -242,10 +242,10 @@ func (gen *Generator) Generate(ctx context.Context, prompt string, n int, s Samp
 		return "", errors.Wrap(err, "generate: prompt")
 	}
 	var onID func(int) error
+	// A byte-level token may end inside a character: hold ids back until they
+	// decode to whole characters (and flush what is left at the end).
+	var pending []int
 	if emit != nil {
-		// A byte-level token may end inside a character: hold ids back until
-		// they decode to whole characters.
-		var pending []int
 		onID = func(id int) error {
 			pending = append(pending, id)
 			piece, err := gen.tok.Decode(pending)
@@ -261,6 +261,15 @@ func (gen *Generator) Generate(ctx context.Context, prompt string, n int, s Samp
 	out, err := gen.GenerateIDs(ctx, ids, n, s, onID)
 	if err != nil {
 		return "", err
+	}
+	if emit != nil && len(pending) > 0 {
+		piece, err := gen.tok.Decode(pending)
+		if err != nil {
+			return "", errors.Wrap(err, "generate: decode")
+		}
+		if err := emit(piece); err != nil {
+			return "", err
+		}
 	}
 	txt, err := gen.tok.Decode(out)
 	return txt, errors.Wrap(err, "generate: decode")

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gokeras/gokeras/datasets"
 	"github.com/gokeras/gokeras/generate"
@@ -108,5 +109,36 @@ func TestGPTCorpusFile(t *testing.T) {
 				t.Fatalf("error %v, want one containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestGPTBytePairTokens trains the recipe's pipeline on BPE tokens: the
+// vocabulary is the BPE's and the model generates valid text from a prompt.
+func TestGPTBytePairTokens(t *testing.T) {
+	corpus, err := datasets.Opticks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := GPTRun{Model: GPTConfig{Context: 16, Layers: 1, Heads: 2, Width: 16}, Tokens: "bpe", BPEVocab: 300,
+		MaxTrainTokens: 3000, MaxTestTokens: 500}
+	res, err := RunGPT(context.Background(), corpus, run, Settings{Epochs: 1, LR: 0.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Extra["vocab"] != 300 {
+		t.Errorf("vocabulary %v, want the BPE's 300", res.Extra["vocab"])
+	}
+	gen, err := generate.New(res.Trainer.Model(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var streamed strings.Builder
+	out, err := gen.Generate(context.Background(), "Light is", 12, generate.Sampling{Seed: 2},
+		func(p string) error { streamed.WriteString(p); return nil })
+	if err != nil || !utf8.ValidString(out) || out == "" {
+		t.Fatalf("generated %q (%v): want valid, non-empty text", out, err)
+	}
+	if streamed.String() != out {
+		t.Errorf("streamed %q, returned %q", streamed.String(), out)
 	}
 }
