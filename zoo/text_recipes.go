@@ -19,7 +19,7 @@ const fortunesTestShare = 0.2
 var fortunesExpected = map[string]string{
 	TextCNN:         "test accuracy ~0.70 (bow_logreg ~0.70) after 11 epochs in ~90s",
 	TextLSTM:        "test accuracy ~0.59 (bow_logreg ~0.70) after 8 epochs in ~75s",
-	TextTransformer: "test accuracy ~0.67 (bow_logreg ~0.70) after 9 epochs in ~230s",
+	TextTransformer: "test accuracy ~0.64 (bow_logreg ~0.70) after 8 epochs in ~40s (~230s on a busy machine)",
 }
 
 // textRecipes returns the text classification recipes: one per model of
