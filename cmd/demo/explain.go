@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/gokeras/gokeras/datasets"
+	"github.com/gokeras/gokeras/explain"
+	"github.com/gokeras/gokeras/layers"
+	"github.com/gokeras/gokeras/trainers"
+	"github.com/pkg/errors"
+	"gorgonia.org/tensor"
+)
+
+// explainResult is the JSON line of demo explain.
+type explainResult struct {
+	Method            string   `json:"method"`
+	Index             int      `json:"index"`
+	Predicted         int      `json:"predicted"`
+	Label             int      `json:"label"`
+	CompletenessError *float64 `json:"completeness_error,omitempty"` // ig only
+	Out               string   `json:"out"`
+}
+
+// explainMethods are the values of -method.
+var explainMethods = []string{"saliency", "smoothgrad", "ig", "occlusion"}
+
+// explainImage is one test image of a data set: its pixels as the zoo recipes
+// feed them (raw: counts 0..16 for digits, bytes 0..255 for MNIST and
+// Fashion-MNIST), its geometry and its label.
+type explainImage struct {
+	pixels  []float64
+	h, w, c int
+	label   int
+}
+
+// explainCmd explains a saved image classifier's prediction for one test image
+// as a heat map over the image (PNG).
+func explainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	model := fs.String("model", "", "an image classifier saved by demo run -save (digits, vgg-digits, mnist, ...) (required)")
+	data := fs.String("data", "digits", "the data set whose test image to explain: digits, mnist or fashion-mnist")
+	index := fs.Int("index", 0, "which image of the test split (0-based)")
+	method := fs.String("method", "saliency", "saliency (|gradient|), smoothgrad, ig (integrated gradients from a black image) or occlusion")
+	out := fs.String("out", "", "the PNG file to write: the heat map over the image (required)")
+	asJSON := fs.Bool("json", false, "print one JSON line: method, index, predicted, label, completeness_error (ig), out")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion] [-json]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return parseStatus(err)
+	}
+	known := false
+	for _, m := range explainMethods {
+		known = known || m == *method
+	}
+	switch {
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "demo explain: unexpected arguments %q\n", fs.Args())
+		return exitUsage
+	case *model == "":
+		fmt.Fprintln(stderr, "demo explain: -model is required")
+		return exitUsage
+	case *out == "":
+		fmt.Fprintln(stderr, "demo explain: -out is required")
+		return exitUsage
+	case !known:
+		fmt.Fprintf(stderr, "demo explain: unknown -method %q (valid: saliency, smoothgrad, ig, occlusion)\n", *method)
+		return exitUsage
+	case *data != "digits" && *data != "mnist" && *data != "fashion-mnist":
+		fmt.Fprintf(stderr, "demo explain: unknown -data %q (valid: digits, mnist, fashion-mnist)\n", *data)
+		return exitUsage
+	case *index < 0:
+		fmt.Fprintf(stderr, "demo explain: -index %d must not be negative\n", *index)
+		return exitUsage
+	}
+	res, err := runExplain(ctx, *model, *data, *index, *method, *out)
+	if err != nil {
+		fmt.Fprintf(stderr, "demo explain: %s\n", errorText(ctx, err))
+		return exitFailure
+	}
+	if *asJSON {
+		b, err := json.Marshal(res)
+		if err != nil {
+			fmt.Fprintf(stderr, "demo explain: %v\n", err)
+			return exitFailure
+		}
+		fmt.Fprintln(stdout, string(b))
+		return exitOK
+	}
+	fmt.Fprintf(stdout, "%s of test image %d (label %d, predicted %d) written to %s", res.Method, res.Index, res.Label, res.Predicted, res.Out)
+	if res.CompletenessError != nil {
+		fmt.Fprintf(stdout, "; completeness error %.4f", *res.CompletenessError)
+	}
+	fmt.Fprintln(stdout)
+	return exitOK
+}
+
+// runExplain loads the model and the image, explains the predicted class and
+// writes the heat map to out.
+func runExplain(ctx context.Context, path, data string, index int, method, out string) (*explainResult, error) {
+	m, err := layers.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	ins := m.Inputs()
+	if len(ins) != 1 || len(m.Outputs()) != 1 {
+		return nil, errors.Errorf("%s has %d inputs and %d outputs: demo explain takes an image classifier of one input and one output", path, len(ins), len(m.Outputs()))
+	}
+	img, err := loadExplainImage(data, index)
+	if err != nil {
+		return nil, err
+	}
+	if want := product(ins[0].Shape); want != len(img.pixels) {
+		return nil, errors.Errorf("the model takes %d values per example (shape %v), a %s image has %d (%dx%dx%d)", want, ins[0].Shape, data, len(img.pixels), img.h, img.w, img.c)
+	}
+	x := tensor.New(tensor.WithShape(append([]int{1}, ins[0].Shape...)...), tensor.WithBacking(append([]float64(nil), img.pixels...)))
+	var sc datasets.StandardScaler
+	ok, err := m.Attachment(scalerAttachment, &sc)
+	if err != nil {
+		return nil, err
+	}
+	if ok { // the model takes scaled rows: explain those
+		flat := tensor.New(tensor.WithShape(1, len(img.pixels)), tensor.WithBacking(append([]float64(nil), img.pixels...)))
+		scaled, err := sc.Transform(flat)
+		if err != nil {
+			return nil, errors.Wrapf(err, "the model's %q attachment", scalerAttachment)
+		}
+		x = tensor.New(tensor.WithShape(x.Shape().Clone()...), tensor.WithBacking(explainFloats(scaled)))
+	}
+	tr, err := trainers.New(m)
+	if err != nil {
+		return nil, err
+	}
+	pred, err := explain.PredictedClasses(tr, x)
+	if err != nil {
+		return nil, err
+	}
+	res := &explainResult{Method: method, Index: index, Predicted: pred[0], Label: img.label, Out: out}
+	var attr *tensor.Dense
+	switch method {
+	case "saliency":
+		attr, err = explain.Saliency(tr, x)
+	case "smoothgrad":
+		attr, err = explain.SmoothGrad(tr, x)
+	case "ig":
+		var r *explain.IGResult
+		if r, err = explain.IntegratedGradients(tr, x); err == nil {
+			attr = r.Attributions
+			e := r.CompletenessError[0]
+			res.CompletenessError = &e
+		}
+	case "occlusion":
+		patch := max(1, min(img.h, img.w)/8) // 1 on 8x8 digits, 3 on 28x28 images
+		attr, err = explain.Occlusion(tr, x, explain.WithImageShape(img.h, img.w, img.c), explain.WithPatch(patch))
+	}
+	if err != nil {
+		return nil, err
+	}
+	scale := max(1, 224/max(img.h, img.w))
+	pic, err := explain.Overlay(img.pixels, explainFloats(attr), img.h, img.w, img.c, scale)
+	if err != nil {
+		return nil, err
+	}
+	if err := explain.WritePNG(out, pic); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// loadExplainImage returns test image index of the data set.
+func loadExplainImage(data string, index int) (*explainImage, error) {
+	var (
+		x, y    *tensor.Dense
+		h, w, c int
+		scale   float64
+	)
+	switch data {
+	case "digits":
+		s, err := datasets.Digits()
+		if err != nil {
+			return nil, err
+		}
+		x, y, h, w, c, scale = s.Test.X(), s.Test.Y(), 8, 8, 1, 1
+	case "mnist", "fashion-mnist":
+		load := datasets.MNIST
+		if data == "fashion-mnist" {
+			load = datasets.FashionMNIST
+		}
+		s, err := load("")
+		if err != nil {
+			return nil, err
+		}
+		// The loaders scale bytes to [0, 1]; the recipes' models take the bytes.
+		x, y, h, w, c, scale = s.Test.X(), s.Test.Y(), 28, 28, 1, 255
+	}
+	n := x.Shape()[0]
+	if index >= n {
+		return nil, errors.Errorf("-index %d: the %s test split has %d images (0..%d)", index, data, n, n-1)
+	}
+	per := h * w * c
+	all := explainFloats(x)
+	if len(all) != n*per {
+		return nil, errors.Errorf("%s: %d values for %d images of %dx%dx%d", data, len(all), n, h, w, c)
+	}
+	img := &explainImage{pixels: all[index*per : (index+1)*per], h: h, w: w, c: c, label: int(explainFloats(y)[index])}
+	if scale != 1 {
+		for i, v := range img.pixels {
+			img.pixels[i] = math.Round(v * scale) // v/255 back to the byte v
+		}
+	}
+	return img, nil
+}
+
+// explainFloats is t's values as float64 (nil for other dtypes).
+func explainFloats(t *tensor.Dense) []float64 {
+	switch d := t.Data().(type) {
+	case []float64:
+		return append([]float64(nil), d...)
+	case []float32:
+		out := make([]float64, len(d))
+		for i, v := range d {
+			out[i] = float64(v)
+		}
+		return out
+	}
+	return nil
+}

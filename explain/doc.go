@@ -1,0 +1,31 @@
+// Package explain attributes a model's predictions to its input values: which
+// pixels (or features) made the model score a class as it did.
+//
+// Every method takes a trainers.Trainer (one made without a loss is enough) for a
+// model of one float input and one output, and a batch x (N, input...) of float32
+// or float64 values. The attributions come back as a float64 tensor of x's shape.
+// By default each row is explained for the class the model predicts for it, and a
+// class score is its logit: the value before the output's softmax or sigmoid (the
+// output itself for a linear output), as trainers.ClassLogit; WithClass and
+// WithProbability change that.
+//
+//   - Saliency: the absolute gradient of the class score with respect to the input
+//     (Simonyan et al. 2013), or gradient × input (WithGradientTimesInput).
+//   - SmoothGrad: Saliency averaged over noisy copies of the input (Smilkov et al.
+//     2017): WithSamples (default 25), WithNoise (default 0.15 of the row's value
+//     range) and WithSeed (default 1) fix it, so the same options give the same map.
+//   - IntegratedGradients: (x − baseline) × the average gradient along the straight
+//     path from the baseline to x (Sundararajan et al. 2017), by the trapezoid rule
+//     on WithSteps (default 50) intervals, from a baseline of zeros unless
+//     WithBaseline; it reports the completeness error of each row.
+//   - Occlusion: how much the class score drops when a patch of an image (H, W, C)
+//     is set to a baseline value (Zeiler and Fergus 2014), averaged over the patches
+//     covering each pixel: WithPatch (default 3), WithStride (default 1),
+//     WithOcclusionValue (default 0).
+//
+// Overlay draws attributions as a heat map over a grayscale picture of the input,
+// and WritePNG saves it atomically.
+//
+// The gradients come from trainers.Trainer.InputGradients, compiled once per batch
+// size and cached with the trainer's other programs.
+package explain
