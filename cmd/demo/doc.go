@@ -8,7 +8,7 @@
 //	demo run NAME [-corpus FILE] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
 //	demo csv -file F [-test F] [-target COL] [-task classification|regression] [-model mlp|widedeep|deepfm|dcn] [-categorical A,B] [-hidden 128,64] [-dropout F] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
 //	demo predict -model FILE -csv FILE [-target COL] [-json]
-//	demo serve -model FILE [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-stats] [-token SECRET]
+//	demo serve -model FILE | -models DIR [-versions latest|latest:N|all] [-poll 2s] [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-stats] [-token SECRET]
 //	demo text -file F.csv -text COL -target COL [-test F] [-model cnn|lstm|transformer] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-save FILE]
 //	demo generate -model FILE [-prompt TEXT] [-tokens N] [-temperature F] [-top-k N] [-top-p F] [-seed N] [-json]
 //	demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion] [-json]
@@ -199,6 +199,30 @@
 // -max-batch 1..4096, -max-in-flight 1..4096, -linger up to 1s, -max-body up to 1GB)
 // exit with status 2. demo predict refuses a cell that is not a number in a float
 // input's column, naming its row and column.
+//
+// "demo serve -models DIR" serves a model repository: every model file in
+// DIR/NAME/VERSION/ (VERSION a positive integer directory holding one model file,
+// as TensorFlow Serving lays them out), through package serving:
+//
+//	GET  /v1/models                           names, versions, states (LOADING, AVAILABLE, FAILED with
+//	                                          "error"), and the inputs and outputs of the versions AVAILABLE
+//	GET  /v1/models/NAME                      one model
+//	POST /v1/models/NAME:predict              as POST /v1/predict, from the highest version AVAILABLE;
+//	                                          the answer adds "model_name" and "model_version"
+//	POST /v1/models/NAME/versions/V:predict   from version V
+//	POST /v1/models/NAME:reload               rescan that model now (failed versions are tried again)
+//	GET  /healthz, GET /readyz                alive; ready once every model has a version AVAILABLE
+//
+// An unknown model or version answers 404, one loading or failed 503. -versions
+// latest (the default) serves the highest version that loads, latest:N the N
+// highest, all every one. The directory is polled every -poll (2s; 0: only on
+// :reload): polling rather than inotify works the same on every system and on
+// network file systems. A new version loads and is checked in the background,
+// then swapped in; requests in flight finish on the version they started with,
+// which is closed after them. A version that fails to load is FAILED (in
+// /v1/models and the log) and never replaces a working one. Write a model file
+// atomically: save it as .NAME or NAME.tmp in the version directory, then rename
+// it (such names are skipped).
 //
 // Exit status: 0 on success, 2 for bad flags (a value out of bounds included),
 // a missing or unknown recipe name or an unknown command (the message goes to

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/gokeras/gokeras/serving"
 	"github.com/gokeras/gokeras/trainers"
 	"github.com/pkg/errors"
 )
@@ -45,6 +46,9 @@ const (
 // serveConfig is what the serve command's flags set.
 type serveConfig struct {
 	model           string
+	models          string                // a model repository: DIR/NAME/VERSION/FILE
+	versions        serving.VersionPolicy // of the repository
+	poll            time.Duration         // how often the repository is scanned; 0: only on :reload
 	addr            string
 	maxBody         int64
 	workers         int
@@ -65,6 +69,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	var c serveConfig
 	maxBody := byteSize(defaultMaxBody)
 	fs.StringVar(&c.model, "model", "", "model file (from demo run -save, or a model's Save)")
+	fs.StringVar(&c.models, "models", "", "a model repository to serve instead of -model: every DIR/NAME/VERSION/FILE (VERSION a positive integer, one model file each; "+
+		"write files atomically: names starting with '.' or ending in .tmp are skipped until renamed)")
+	versions := fs.String("versions", "latest", "with -models, the versions served per model: latest (the highest that loads), latest:N (the N highest) or all")
+	fs.DurationVar(&c.poll, "poll", serving.DefaultPoll, "with -models, how often the repository is scanned for new versions (polling works on every file system; 0: only on POST /v1/models/NAME:reload)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0: any free port, printed on stdout)")
 	fs.Var(&maxBody, "max-body", "largest request body, up to 1GB (e.g. 512KB, 1MB; KB, MB and GB are powers of 1024)")
 	fs.IntVar(&c.workers, "workers", 0, fmt.Sprintf("prediction workers, 0 to %d (0: GOMAXPROCS)", maxServeWorkers))
@@ -77,7 +85,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&c.token, "token", "", fmt.Sprintf("a secret of at least %d characters that GET /v1/stats and GET /metrics require as "+
 		"\"Authorization: Bearer TOKEN\" (default $%s, which other local users cannot see in the process list as they can a flag)", minTokenLen, tokenEnv))
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: demo serve -model FILE [flags]\n"+
+		fmt.Fprint(stderr, "usage: demo serve -model FILE [flags], or demo serve -models DIR [flags]\n"+
 			"  POST /v1/predict {\"rows\": [[...], ...]} -> {\"predictions\": [[...], ...], \"classes\": [...], \"labels\": [...]}   (a row: every input's values, in input order)\n"+
 			"  POST /v1/predict {\"inputs\": {\"NAME\": [[...], ...], ...}} -> {\"outputs\": {\"NAME\": [[...], ...], ...}, \"classes\": {...}, \"labels\": {...}}\n"+
 			"  values: numbers for float inputs, integers for integer inputs, JSON strings for string inputs\n"+
@@ -85,7 +93,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			"  1 when it is >= 0.5, 0 below); labels: its name, for outputs whose classes have names\n"+
 			"  GET /v1/model (the file's name; every input's name, shape, dtype; every output, with its class names), GET /healthz\n"+
 			"  GET /v1/stats, GET /metrics (Prometheus text format): with -stats, or with the token\n"+
-			"  503 with Retry-After beyond -max-in-flight predictions at once\nflags:\n")
+			"  503 with Retry-After beyond -max-in-flight predictions at once\n"+
+			"  with -models DIR: GET /v1/models, GET /v1/models/NAME, POST /v1/models/NAME:predict (the highest version available),\n"+
+			"  POST /v1/models/NAME/versions/V:predict, POST /v1/models/NAME:reload, GET /readyz; answers add \"model_name\" and \"model_version\"\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -101,10 +111,14 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case fs.NArg() > 0:
 		fmt.Fprintf(stderr, "demo serve: unexpected arguments %q\n", fs.Args())
 		return exitUsage
-	case c.model == "":
-		fmt.Fprintln(stderr, "demo serve: -model is required")
+	case c.model == "" && c.models == "":
+		fmt.Fprintln(stderr, "demo serve: -model is required (or -models DIR)")
 		fs.Usage()
 		return exitUsage
+	case c.model != "" && c.models != "":
+		problem = "-model and -models cannot be used together"
+	case c.poll < 0:
+		problem = fmt.Sprintf("-poll must be 0 (no polling) or positive, not %v", c.poll)
 	case c.workers < 0 || c.workers > maxServeWorkers:
 		problem = fmt.Sprintf("-workers must be between 0 (GOMAXPROCS) and %d, not %d", maxServeWorkers, c.workers)
 	case c.maxBatch < 1 || c.maxBatch > maxServeBatch:
@@ -120,6 +134,19 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case c.token != "" && len(c.token) < minTokenLen:
 		problem = fmt.Sprintf("the token (%s) has %d characters: use at least %d (e.g. openssl rand -hex 16)", tokenFrom, len(c.token), minTokenLen)
 	}
+	if problem == "" {
+		var err error
+		if c.versions, err = serving.ParseVersionPolicy(*versions); err != nil {
+			problem = "-versions: " + err.Error()
+		}
+	}
+	if problem == "" && c.models == "" {
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "versions" || f.Name == "poll" {
+				problem = fmt.Sprintf("-%s applies to -models only", f.Name)
+			}
+		})
+	}
 	if problem != "" {
 		fmt.Fprintf(stderr, "demo serve: %s\n", problem)
 		return exitUsage
@@ -130,7 +157,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if c.maxInFlight == 0 {
 		c.maxInFlight = min(inFlightPerWorker*c.workers, maxServeInFlight)
 	}
-	if err := serve(ctx, c, stdout, stderr); err != nil {
+	run := serve
+	if c.models != "" {
+		run = serveRepo
+	}
+	if err := run(ctx, c, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "demo serve: %v\n", err)
 		return exitFailure
 	}
@@ -148,11 +179,19 @@ func serve(ctx context.Context, c serveConfig, stdout, logw io.Writer) error {
 		return err
 	}
 	defer sm.close()
+	logger := log.New(logw, "demo serve: ", log.LstdFlags)
+	h := newHandler(sm, handlerConfig{maxBody: c.maxBody, maxInFlight: c.maxInFlight, stats: c.stats, token: c.token, log: logger})
+	return listenAndServe(ctx, c, h, c.model, stdout, logger)
+}
+
+// listenAndServe listens on c.addr, logs the settings, prints "serving WHAT on
+// http://ADDR" on stdout and serves h until ctx ends; then it stops accepting and
+// waits up to the shutdown timeout for requests in progress.
+func listenAndServe(ctx context.Context, c serveConfig, h http.Handler, what string, stdout io.Writer, logger *log.Logger) error {
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return errors.Wrap(err, "listen")
 	}
-	logger := log.New(logw, "demo serve: ", log.LstdFlags)
 	monitoring := "off (-stats or a token turns them on)"
 	switch {
 	case c.token != "":
@@ -163,14 +202,14 @@ func serve(ctx context.Context, c serveConfig, stdout, logw io.Writer) error {
 	logger.Printf("%d workers, max batch %d, linger %v, at most %d predictions in flight (then 503), bodies up to %d bytes; /v1/stats and /metrics: %s",
 		c.workers, c.maxBatch, c.linger, c.maxInFlight, c.maxBody, monitoring)
 	srv := &http.Server{
-		Handler:           newHandler(sm, handlerConfig{maxBody: c.maxBody, maxInFlight: c.maxInFlight, stats: c.stats, token: c.token, log: logger}),
+		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		ErrorLog:          logger,
 	}
-	fmt.Fprintf(stdout, "serving %s on http://%s\n", c.model, ln.Addr())
+	fmt.Fprintf(stdout, "serving %s on http://%s\n", what, ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -189,4 +228,22 @@ func serve(ctx context.Context, c serveConfig, stdout, logw io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "server stopped")
 	return nil
+}
+
+// serveRepo serves the model repository c.models (see newRepoHandler): it opens
+// it (the models load in the background: /readyz tells when all have a version),
+// serves until ctx ends, shuts the server down gracefully, then closes the
+// repository (each version once its last request ends).
+func serveRepo(ctx context.Context, c serveConfig, stdout, logw io.Writer) error {
+	logger := log.New(logw, "demo serve: ", log.LstdFlags)
+	opts := []trainers.PredictorOption{trainers.WithMaxBatch(c.maxBatch), trainers.WithLinger(c.linger), trainers.WithWorkers(c.workers)}
+	repo, err := serving.Open(c.models, serving.WithLoader(servingLoader(opts...)), serving.WithPolicy(c.versions),
+		serving.WithPoll(c.poll), serving.WithLogger(logger))
+	if err != nil {
+		return err
+	}
+	defer repo.Close()
+	logger.Printf("model repository %s: versions %s, polled every %v", c.models, c.versions, c.poll)
+	h := newRepoHandler(repo, handlerConfig{maxBody: c.maxBody, maxInFlight: c.maxInFlight, stats: c.stats, token: c.token, log: logger})
+	return listenAndServe(ctx, c, h, "models in "+c.models, stdout, logger)
 }

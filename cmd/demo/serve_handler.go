@@ -9,14 +9,10 @@ import (
 	"io"
 	"log"
 	"net/http"
-	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/pkg/errors"
 )
 
 // defaultMaxBody is the default limit on a request body, in bytes (1 MiB).
@@ -176,7 +172,7 @@ func newHandler(sm *servingModel, cfg handlerConfig) *apiServer {
 	if cfg.token != "" {
 		s.tokenSum = sha256.Sum256([]byte(cfg.token))
 	}
-	s.metrics = newServeMetrics(sm, max(cfg.maxInFlight, 0))
+	s.metrics = newServeMetrics(sm.pred.Stats, max(cfg.maxInFlight, 0))
 	mux := s.mux
 	mux.HandleFunc("/v1/predict", allow(s.handlePredict, http.MethodPost))
 	mux.HandleFunc("/v1/model", allow(func(w http.ResponseWriter, r *http.Request) { handleModel(w, sm) }, http.MethodGet, http.MethodHead))
@@ -348,96 +344,13 @@ func (s *apiServer) admit(w http.ResponseWriter) (release func(), ok bool) {
 	}, true
 }
 
-func (s *apiServer) handlePredict(w http.ResponseWriter, r *http.Request) {
-	release, ok := s.admit(w)
-	if !ok {
-		return
-	}
-	defer release()
-	sm, maxBody := s.sm, s.cfg.maxBody
-	vals, named, where, status, err := decodePredict(http.MaxBytesReader(connWriter(w), r.Body, maxBody), sm, maxBody)
-	if err != nil {
-		writeError(w, status, err.Error())
-		return
-	}
-	ys, err := sm.predict(r.Context(), vals, where)
-	if err != nil {
-		var bad *badRequest
-		status := http.StatusInternalServerError
-		switch {
-		case errors.As(err, &bad):
-			writeError(w, http.StatusBadRequest, bad.Error())
-			return
-		case r.Context().Err() != nil:
-			status = http.StatusServiceUnavailable
-			setErrorKind(w, "canceled")
-		}
-		msg := err.Error()
-		if !strings.HasPrefix(msg, "predict") {
-			msg = "predict: " + msg
-		}
-		writeError(w, status, msg)
-		return
-	}
-	s.metrics.requestRows.Observe(float64(vals[0].n))
-	if !named && len(ys) == 1 {
-		y := ys[0]
-		o := sm.outs[0]
-		if b, ok := appendPredictions(make([]byte, 0, 64+12*y.Shape().TotalSize()), y, o.width > 1 || o.binary, o.names); ok {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusOK)
-			w.Write(b)
-			return
-		}
-		writeJSON200(w, rowsResponse(o, outputRows(y)))
-		return
-	}
-	writeJSON200(w, sm.namedAnswer(ys))
-}
-
-func handleModel(w http.ResponseWriter, sm *servingModel) {
-	params := 0
-	for _, p := range sm.model.Params() {
-		params += p.Size()
-	}
-	atts := sm.model.Attachments()
-	if atts == nil {
-		atts = []string{}
-	}
-	resp := modelResponse{
-		File: filepath.Base(sm.path), DType: sm.model.DType().String(),
-		InputShape: sm.ins[0].Shape, OutputShape: sm.outs[0].Shape, Params: params,
-		Scaler: sm.scaler != nil, Attachments: atts, Summary: sm.model.Summary(),
-	}
-	for _, in := range sm.ins {
-		resp.Inputs = append(resp.Inputs, inputInfo{Name: in.Name, Shape: nonNil(in.Shape), DType: in.DType.String(), Values: in.width, Vocab: in.vocab})
-	}
-	for _, o := range sm.outs {
-		resp.Outputs = append(resp.Outputs, outputInfo{Name: o.Name, Shape: nonNil(o.Shape), DType: o.DType.String(), Values: o.width, Classes: o.classes, ClassNames: o.names})
-	}
-	writeJSON200(w, resp)
-}
-
-func nonNil(s []int) []int {
-	if s == nil {
-		return []int{}
-	}
-	return s
-}
-
-func handleStats(w http.ResponseWriter, sm *servingModel) {
-	st := sm.pred.Stats()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	writeJSON200(w, statsResponse{
-		Requests: st.Requests, Rows: st.Rows, Batches: st.Batches, Canceled: st.Canceled,
-		HeapInuseBytes: ms.HeapInuse, Goroutines: runtime.NumGoroutine(),
-	})
-}
-
 // writeJSON200 writes v as a JSON answer with status 200, or a 500 if v cannot be
 // encoded.
-func writeJSON200(w http.ResponseWriter, v interface{}) {
+func writeJSON200(w http.ResponseWriter, v interface{}) { writeTagged200(w, v, nil) }
+
+// writeTagged200 is writeJSON200 with the JSON members tag put first in the
+// answer's object (see withTag).
+func writeTagged200(w http.ResponseWriter, v interface{}, tag []byte) {
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(v); err != nil {
 		writeError(w, http.StatusInternalServerError, "encode the answer: "+err.Error())
@@ -445,7 +358,7 @@ func writeJSON200(w http.ResponseWriter, v interface{}) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	w.Write(buf.Bytes())
+	w.Write(withTag(buf.Bytes(), tag))
 }
 
 // writeError writes {"error": msg} with the status.

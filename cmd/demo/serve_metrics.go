@@ -3,8 +3,10 @@ package main
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/gokeras/gokeras/trainers"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -36,10 +38,10 @@ type serveMetrics struct {
 }
 
 // newServeMetrics registers the server's metrics, the predictor's counters (read
-// from sm's Predictor at each scrape), the Go runtime's and the process's
+// from stats at each scrape: the Predictor's, or the sum over a repository's), the Go runtime's and the process's
 // (goroutines, heap, resident memory, open files) in a new registry.
 // maxInFlight is published as a gauge (0: no limit).
-func newServeMetrics(sm *servingModel, maxInFlight int) *serveMetrics {
+func newServeMetrics(stats func() trainers.PredictorStats, maxInFlight int) *serveMetrics {
 	m := &serveMetrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -81,10 +83,10 @@ func newServeMetrics(sm *servingModel, maxInFlight int) *serveMetrics {
 			Namespace: metricsNamespace, Name: "max_in_flight_requests",
 			Help: "The limit on prediction requests in flight (-max-in-flight; 0: none).",
 		}, func() float64 { return float64(maxInFlight) }),
-		stat("requests_total", "Prediction requests the predictor's workers ran (successfully or not).", func() int { return sm.pred.Stats().Requests }),
-		stat("rows_total", "Rows the predictor ran.", func() int { return sm.pred.Stats().Rows }),
-		stat("batches_total", "Batches the predictor ran (rows_total / batches_total: rows per batch).", func() int { return sm.pred.Stats().Batches }),
-		stat("canceled_total", "Prediction requests whose client left while they were queued (not run).", func() int { return sm.pred.Stats().Canceled }),
+		stat("requests_total", "Prediction requests the predictor's workers ran (successfully or not).", func() int { return stats().Requests }),
+		stat("rows_total", "Rows the predictor ran.", func() int { return stats().Rows }),
+		stat("batches_total", "Batches the predictor ran (rows_total / batches_total: rows per batch).", func() int { return stats().Batches }),
+		stat("canceled_total", "Prediction requests whose client left while they were queued (not run).", func() int { return stats().Canceled }),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -96,8 +98,17 @@ func newServeMetrics(sm *servingModel, maxInFlight int) *serveMetrics {
 // or "other" (so that unknown paths cannot grow the number of series).
 func endpointLabel(path string) string {
 	switch path {
-	case "/v1/predict", "/v1/model", "/v1/stats", "/healthz", "/metrics":
+	case "/v1/predict", "/v1/model", "/v1/stats", "/healthz", "/metrics", "/readyz", "/v1/models":
 		return path
+	}
+	if rest, ok := strings.CutPrefix(path, "/v1/models/"); ok { // a model repository's: one label per kind of route
+		switch {
+		case strings.HasSuffix(rest, ":predict"):
+			return "/v1/models/:predict"
+		case strings.HasSuffix(rest, ":reload"):
+			return "/v1/models/:reload"
+		}
+		return "/v1/models/NAME"
 	}
 	return "other"
 }
