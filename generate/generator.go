@@ -71,6 +71,7 @@ func (gen *Generator) Tokenizer() text.Tokenizer { return gen.tok }
 // compile builds the step program: one token at one position against the
 // cache, batch 1.
 func (gen *Generator) compile(dt tensor.Dtype) (err error) {
+	defer graph.LockBuild()()
 	g, err := graph.New(graph.Infer, dt, 1)
 	if err != nil {
 		return errors.Wrap(err, "generate")

@@ -284,8 +284,7 @@ func (t *Trainer) inputGradProgram(kind programKind, out, batch, steps int) (*pr
 // (B, out...) for a class target, the loss targets for a loss target. The gradient
 // and the per-row scores (the loss, for a loss target) are p.outs' last two nodes.
 func (t *Trainer) compileInputGrad(kind programKind, out, batch, steps int) (p *program, err error) {
-	compileMu.Lock()
-	defer compileMu.Unlock()
+	defer graph.LockBuild()()
 	defer recoverTo(&err, "compile")
 	g, err := graph.New(graph.Infer, t.model.DType(), batch)
 	if err != nil {

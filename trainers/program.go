@@ -2,7 +2,6 @@ package trainers
 
 import (
 	"math/rand"
-	"sync"
 
 	"github.com/gokeras/gokeras/graph"
 	"github.com/pkg/errors"
@@ -48,10 +47,6 @@ type program struct {
 	used      uint64 // the trainer's use count at the last use (least recently used is evicted)
 }
 
-// compileMu serializes graph building: Gorgonia's is not goroutine-safe (a global
-// in its encoding package). Running programs in parallel is safe.
-var compileMu sync.Mutex
-
 // program returns the cached program of the given kind, batch and steps (0: the
 // declared input shapes; otherwise the length of the variable-steps inputs),
 // compiling it on first use. The cache holds at most the trainer's program limit
@@ -75,8 +70,7 @@ func (t *Trainer) program(kind programKind, batch, steps int) (*program, error) 
 }
 
 func (t *Trainer) compile(kind programKind, batch, steps int) (p *program, err error) {
-	compileMu.Lock()
-	defer compileMu.Unlock()
+	defer graph.LockBuild()()
 	defer recoverTo(&err, "compile")
 	mode := graph.Infer
 	if kind == trainProgram {
