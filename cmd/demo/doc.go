@@ -8,7 +8,7 @@
 //	demo run NAME [-corpus FILE] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
 //	demo csv -file F [-test F] [-target COL] [-task classification|regression] [-model mlp|widedeep|deepfm|dcn] [-categorical A,B] [-hidden 128,64] [-dropout F] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
 //	demo predict -model FILE -csv FILE [-target COL] [-json]
-//	demo serve -model FILE | -models DIR [-versions latest|latest:N|all] [-poll 2s] [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-stats] [-token SECRET]
+//	demo serve -model FILE | -models DIR [-versions latest|latest:N|all] [-poll 2s] [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-max-tokens N] [-stats] [-token SECRET]
 //	demo text -file F.csv -text COL -target COL [-test F] [-model cnn|lstm|transformer] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-save FILE]
 //	demo generate -model FILE [-prompt TEXT] [-tokens N] [-temperature F] [-top-k N] [-top-p F] [-seed N] [-json]
 //	demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion] [-json]
@@ -210,8 +210,37 @@
 //	POST /v1/models/NAME:predict              as POST /v1/predict, from the highest version AVAILABLE;
 //	                                          the answer adds "model_name" and "model_version"
 //	POST /v1/models/NAME/versions/V:predict   from version V
+//	POST /v1/models/NAME:generate             a language model's text as server-sent events (below)
+//	POST /v1/models/NAME/versions/V:generate  from version V
 //	POST /v1/models/NAME:reload               rescan that model now (failed versions are tried again)
 //	GET  /healthz, GET /readyz                alive; ready once every model has a version AVAILABLE
+//
+// :generate continues a prompt with a language model saved with its tokenizer
+// (demo run gpt-opticks -save FILE; the zoo's GPT shape). The body is
+//
+//	{"prompt": "Light is", "max_tokens": 64, "temperature": 0.8, "top_k": 40, "top_p": 0, "seed": 1, "stop": ["\n\n"]}
+//
+// where only "prompt" is required (the others have these defaults; max_tokens at
+// most -max-tokens, 1024 by default; temperature 0 is greedy; top_p 0 is off;
+// the same seed gives the same text). The answer is text/event-stream: one
+// event per piece of text as it is drawn, flushed at once, then a "done" event:
+//
+//	data: {"text": " a"}
+//
+//	data: {"text": " body"}
+//
+//	event: done
+//	data: {"tokens": 2, "seconds": 0.004, "time_to_first_token": 0.002, "finish_reason": "length"}
+//
+// A stop string ends the text when it appears (finish_reason "stop"); it is not
+// sent, nor is anything after it. A model without a tokenizer or not of the
+// GPT shape, malformed JSON or a value out of range answers 400 (JSON, before
+// any event); an unknown model 404. Generation stops when the client
+// disconnects, and counts towards -max-in-flight. /metrics adds
+// gokeras_serve_generate_requests_total (by finish_reason),
+// gokeras_serve_generate_tokens_total, and the histograms
+// gokeras_serve_generate_time_to_first_token_seconds and
+// gokeras_serve_generate_tokens_per_second.
 //
 // An unknown model or version answers 404, one loading or failed 503. -versions
 // latest (the default) serves the highest version that loads, latest:N the N

@@ -56,6 +56,7 @@ type serveConfig struct {
 	linger          time.Duration
 	shutdownTimeout time.Duration
 	maxInFlight     int    // 0: inFlightPerWorker x workers
+	maxTokens       int    // most tokens per generate request (-models)
 	stats           bool   // /v1/stats and /metrics open to every client
 	token           string // required by /v1/stats and /metrics when set
 }
@@ -81,6 +82,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a shutdown waits for requests in progress")
 	fs.IntVar(&c.maxInFlight, "max-in-flight", 0, fmt.Sprintf("most predictions in flight (from reading the body to the answer), 1 to %d; "+
 		"more get 503 with Retry-After (0: %d x workers)", maxServeInFlight, inFlightPerWorker))
+	fs.IntVar(&c.maxTokens, "max-tokens", defaultMaxTokens, fmt.Sprintf("with -models, the most tokens a POST /v1/models/NAME:generate request may ask for, 1 to %d", maxServeTokens))
 	fs.BoolVar(&c.stats, "stats", false, "serve GET /v1/stats and GET /metrics to every client (without it, only to clients that send the token)")
 	fs.StringVar(&c.token, "token", "", fmt.Sprintf("a secret of at least %d characters that GET /v1/stats and GET /metrics require as "+
 		"\"Authorization: Bearer TOKEN\" (default $%s, which other local users cannot see in the process list as they can a flag)", minTokenLen, tokenEnv))
@@ -95,7 +97,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			"  GET /v1/stats, GET /metrics (Prometheus text format): with -stats, or with the token\n"+
 			"  503 with Retry-After beyond -max-in-flight predictions at once\n"+
 			"  with -models DIR: GET /v1/models, GET /v1/models/NAME, POST /v1/models/NAME:predict (the highest version available),\n"+
-			"  POST /v1/models/NAME/versions/V:predict, POST /v1/models/NAME:reload, GET /readyz; answers add \"model_name\" and \"model_version\"\nflags:\n")
+			"  POST /v1/models/NAME/versions/V:predict, POST /v1/models/NAME:reload, GET /readyz; answers add \"model_name\" and \"model_version\"\n"+
+			"  POST /v1/models/NAME:generate {\"prompt\": \"...\", \"max_tokens\": N, \"temperature\": F, \"top_k\": N, \"top_p\": F, \"seed\": N, \"stop\": [...]}\n"+
+			"  -> text/event-stream: data: {\"text\": \"...\"} per piece, then event: done {\"tokens\", \"seconds\", \"time_to_first_token\", \"finish_reason\"}\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -127,6 +131,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		problem = fmt.Sprintf("-linger must be between 0 and %v, not %v", maxServeLinger, c.linger)
 	case c.maxInFlight < 0 || c.maxInFlight > maxServeInFlight:
 		problem = fmt.Sprintf("-max-in-flight must be between 1 and %d (0: %d x workers), not %d", maxServeInFlight, inFlightPerWorker, c.maxInFlight)
+	case c.maxTokens < 1 || c.maxTokens > maxServeTokens:
+		problem = fmt.Sprintf("-max-tokens must be between 1 and %d, not %d", maxServeTokens, c.maxTokens)
 	case c.maxBody > maxServeBody:
 		problem = fmt.Sprintf("-max-body must be at most 1GB, not %d bytes", c.maxBody)
 	case c.shutdownTimeout <= 0:
@@ -142,7 +148,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if problem == "" && c.models == "" {
 		fs.Visit(func(f *flag.Flag) {
-			if f.Name == "versions" || f.Name == "poll" {
+			if f.Name == "versions" || f.Name == "poll" || f.Name == "max-tokens" {
 				problem = fmt.Sprintf("-%s applies to -models only", f.Name)
 			}
 		})
@@ -244,6 +250,6 @@ func serveRepo(ctx context.Context, c serveConfig, stdout, logw io.Writer) error
 	}
 	defer repo.Close()
 	logger.Printf("model repository %s: versions %s, polled every %v", c.models, c.versions, c.poll)
-	h := newRepoHandler(repo, handlerConfig{maxBody: c.maxBody, maxInFlight: c.maxInFlight, stats: c.stats, token: c.token, log: logger})
+	h := newRepoHandler(repo, handlerConfig{maxBody: c.maxBody, maxInFlight: c.maxInFlight, maxTokens: c.maxTokens, stats: c.stats, token: c.token, log: logger})
 	return listenAndServe(ctx, c, h, "models in "+c.models, stdout, logger)
 }

@@ -111,6 +111,9 @@ type handlerConfig struct {
 	// reading the body to writing the answer); beyond it 503 with Retry-After.
 	// 0 or less: no limit.
 	maxInFlight int
+	// maxTokens is the most tokens a generate request may ask for (a model
+	// repository's :generate); 0: defaultMaxTokens.
+	maxTokens int
 	// stats opens GET /v1/stats and GET /metrics to every client.
 	stats bool
 	// token, when set, is what GET /v1/stats and GET /metrics require as

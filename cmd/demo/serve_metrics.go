@@ -23,6 +23,10 @@ var latencyBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.
 // powers of 4.
 var rowBuckets = prometheus.ExponentialBuckets(1, 4, 9)
 
+// tokenRateBuckets are the upper bounds of the tokens-per-second histogram of
+// generation: 1 to about 65k, powers of 2.
+var tokenRateBuckets = prometheus.ExponentialBuckets(1, 2, 17)
+
 // serveMetrics are the server's Prometheus metrics, in a registry of its own (the
 // project keeps no global mutable state, so the client library's default registry
 // is not used). GET /metrics writes them in the Prometheus text format.
@@ -34,7 +38,12 @@ type serveMetrics struct {
 	inFlight    prometheus.Gauge         // every endpoint
 	predicting  prometheus.Gauge         // /v1/predict requests admitted (see -max-in-flight)
 	requestRows prometheus.Histogram
-	handler     http.Handler // GET /metrics
+	// generation (POST /v1/models/NAME:generate)
+	genRequests        *prometheus.CounterVec // finish_reason
+	genTokens          prometheus.Counter
+	genTTFT            prometheus.Histogram
+	genTokensPerSecond prometheus.Histogram
+	handler            http.Handler // GET /metrics
 }
 
 // newServeMetrics registers the server's metrics, the predictor's counters (read
@@ -65,7 +74,7 @@ func newServeMetrics(stats func() trainers.PredictorStats, maxInFlight int) *ser
 		}),
 		predicting: prometheus.NewGauge(prometheus.GaugeOpts{
 			Namespace: metricsNamespace, Name: "predict_in_flight_requests",
-			Help: "Prediction requests admitted and not answered yet (read, queued or running); at most -max-in-flight.",
+			Help: "Prediction and generation requests admitted and not answered yet (read, queued or running); at most -max-in-flight.",
 		}),
 		requestRows: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: metricsNamespace, Name: "request_rows",
@@ -73,12 +82,31 @@ func newServeMetrics(stats func() trainers.PredictorStats, maxInFlight int) *ser
 			Buckets: rowBuckets,
 		}),
 	}
+	m.genRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: metricsNamespace, Subsystem: "generate", Name: "requests_total",
+		Help: "Generation requests that ran, by finish reason: length (max_tokens reached), stop (a stop string), canceled (the client left), error.",
+	}, []string{"finish_reason"})
+	m.genTokens = prometheus.NewCounter(prometheus.CounterOpts{
+		Namespace: metricsNamespace, Subsystem: "generate", Name: "tokens_total",
+		Help: "Tokens generated (drawn), every request.",
+	})
+	m.genTTFT = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Namespace: metricsNamespace, Subsystem: "generate", Name: "time_to_first_token_seconds",
+		Help:    "Time from a generation request's arrival to its first token drawn.",
+		Buckets: latencyBuckets,
+	})
+	m.genTokensPerSecond = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Namespace: metricsNamespace, Subsystem: "generate", Name: "tokens_per_second",
+		Help:    "Tokens per second of each generation request (its tokens over its whole time, prompt included).",
+		Buckets: tokenRateBuckets,
+	})
 	stat := func(name, help string, get func() int) prometheus.Collector {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: metricsNamespace, Subsystem: "predictor", Name: name, Help: help},
 			func() float64 { return float64(get()) })
 	}
 	m.reg.MustRegister(
 		m.requests, m.latency, m.errors, m.inFlight, m.predicting, m.requestRows,
+		m.genRequests, m.genTokens, m.genTTFT, m.genTokensPerSecond,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Namespace: metricsNamespace, Name: "max_in_flight_requests",
 			Help: "The limit on prediction requests in flight (-max-in-flight; 0: none).",
@@ -105,6 +133,8 @@ func endpointLabel(path string) string {
 		switch {
 		case strings.HasSuffix(rest, ":predict"):
 			return "/v1/models/:predict"
+		case strings.HasSuffix(rest, ":generate"):
+			return "/v1/models/:generate"
 		case strings.HasSuffix(rest, ":reload"):
 			return "/v1/models/:reload"
 		}

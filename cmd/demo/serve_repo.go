@@ -59,6 +59,17 @@ type modelsResponse struct {
 //	                                          highest version AVAILABLE; the answer adds "model_name"
 //	                                          and "model_version"
 //	POST /v1/models/NAME/versions/V:predict   from version V
+//	POST /v1/models/NAME:generate             a language model's text, streamed (text/event-stream): the body
+//	                                          {"prompt": "...", "max_tokens": 64, "temperature": 0.8, "top_k": 40,
+//	                                          "top_p": 0, "seed": 1, "stop": ["..."]} (every field but "prompt"
+//	                                          optional, with these defaults; max_tokens at most -max-tokens;
+//	                                          temperature 0: greedy; top_p 0: off); one event
+//	                                          data: {"text": "PIECE"} per piece of text as it is drawn, then
+//	                                          event: done with {"tokens", "seconds", "time_to_first_token",
+//	                                          "finish_reason": "length" or "stop"} (a stop string ends the text
+//	                                          and is not sent). A model without a tokenizer or not of the GPT
+//	                                          shape answers 400; the client leaving stops generation.
+//	POST /v1/models/NAME/versions/V:generate  from version V
 //	POST /v1/models/NAME:reload               rescan the model's directory now (failed versions too)
 //	GET  /healthz                             200 "ok"
 //	GET  /readyz                              200 "ready" once every model has a version AVAILABLE, else 503
@@ -83,7 +94,8 @@ func newRepoHandler(repo *serving.Repository, cfg handlerConfig) *apiServer {
 		}
 		writeJSON200(w, resp)
 	}, get...))
-	s.mux.HandleFunc("/v1/models/", func(w http.ResponseWriter, r *http.Request) { s.handleModelRoute(w, r, repo) })
+	gen := newGenerateServer(repo, cfg.maxTokens)
+	s.mux.HandleFunc("/v1/models/", func(w http.ResponseWriter, r *http.Request) { s.handleModelRoute(w, r, repo, gen) })
 	s.mux.HandleFunc("/v1/stats", allow(s.monitoring(func(w http.ResponseWriter, r *http.Request) {
 		writeStats(w, repoStats(repo))
 	}), get...))
@@ -102,14 +114,14 @@ func newRepoHandler(repo *serving.Repository, cfg handlerConfig) *apiServer {
 	}, get...))
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no such endpoint %s (see /v1/models, /v1/models/NAME:predict, "+
-			"/v1/models/NAME/versions/V:predict, /v1/models/NAME:reload, /healthz, /readyz, /v1/stats, /metrics)", r.URL.Path))
+			"/v1/models/NAME/versions/V:predict, /v1/models/NAME:generate, /v1/models/NAME:reload, /healthz, /readyz, /v1/stats, /metrics)", r.URL.Path))
 	})
 	return s
 }
 
-// handleModelRoute serves /v1/models/NAME, NAME:predict, NAME:reload and
-// NAME/versions/V:predict.
-func (s *apiServer) handleModelRoute(w http.ResponseWriter, r *http.Request, repo *serving.Repository) {
+// handleModelRoute serves /v1/models/NAME, NAME:predict, NAME:generate,
+// NAME:reload, NAME/versions/V:predict and NAME/versions/V:generate.
+func (s *apiServer) handleModelRoute(w http.ResponseWriter, r *http.Request, repo *serving.Repository, gen *generateServer) {
 	rest := strings.TrimPrefix(r.URL.Path, "/v1/models/")
 	action := ""
 	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
@@ -138,6 +150,8 @@ func (s *apiServer) handleModelRoute(w http.ResponseWriter, r *http.Request, rep
 		}, http.MethodGet, http.MethodHead)(w, r)
 	case action == "predict":
 		allow(func(w http.ResponseWriter, r *http.Request) { s.predictModel(w, r, repo, name, version) }, http.MethodPost)(w, r)
+	case action == "generate":
+		allow(func(w http.ResponseWriter, r *http.Request) { s.generateModel(w, r, gen, name, version) }, http.MethodPost)(w, r)
 	case action == "reload" && version == 0:
 		allow(func(w http.ResponseWriter, r *http.Request) {
 			if err := repo.Reload(name); err != nil {
