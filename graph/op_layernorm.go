@@ -41,7 +41,9 @@ type layerNormDgammaOp struct {
 // LayerNorm returns (x - mean)/sqrt(variance + eps)·gamma + beta, the mean and the
 // biased variance taken over the last axis of each row of x (shape (..., C), float32
 // or float64); gamma and beta have shape (C) and x's dtype. eps must be positive and
-// finite. The gradient flows to x, gamma and beta (computed in float64 per row).
+// finite. The gradient flows to x, gamma and beta. Every value is computed in float64
+// arithmetic element by element (float32 data is never copied whole), the rows split
+// across cores when the tensor is large.
 func LayerNorm(x, gamma, beta *G.Node, eps float64) (n *G.Node, err error) {
 	defer recoverOp(&err, "layer norm")
 	xs := x.Shape()
@@ -137,20 +139,6 @@ func store(out *tensor.Dense, v []float64) {
 	}
 }
 
-// lnStats returns the mean and 1/sqrt(var + eps) of the row r.
-func lnStats(r []float64, eps float64) (mean, rstd float64) {
-	for _, v := range r {
-		mean += v
-	}
-	mean /= float64(len(r))
-	var ss float64
-	for _, v := range r {
-		d := v - mean
-		ss += d * d
-	}
-	return mean, 1 / math.Sqrt(ss/float64(len(r))+eps)
-}
-
 func (o layerNormOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
 	args, err := denseArgs(o.name, 3, in)
 	if err != nil {
@@ -161,18 +149,103 @@ func (o layerNormOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, er
 	if err != nil {
 		return nil, err
 	}
-	xs, gm, bt := f64s(x), f64s(args[1]), f64s(args[2])
-	ys := make([]float64, len(xs))
-	for r := 0; r < len(xs); r += c {
-		row := xs[r : r+c]
-		mean, rstd := lnStats(row, o.eps)
-		for j, v := range row {
-			ys[r+j] = (v-mean)*rstd*gm[j] + bt[j]
+	out := outputLike(prealloc, x.Dtype(), x.Shape())
+	switch ys := out.Data().(type) {
+	case []float32:
+		err = lnForward(x.Data().([]float32), args[1].Data().([]float32), args[2].Data().([]float32), ys, c, o.eps)
+	case []float64:
+		err = lnForward(x.Data().([]float64), args[1].Data().([]float64), args[2].Data().([]float64), ys, c, o.eps)
+	}
+	if err != nil {
+		return nil, errors.Wrap(err, o.name)
+	}
+	return out, nil
+}
+
+// lnStatsT returns the mean and 1/sqrt(var + eps) of the row r, in float64.
+func lnStatsT[T float32 | float64](r []T, eps float64) (mean, rstd float64) {
+	for _, v := range r {
+		mean += float64(v)
+	}
+	mean /= float64(len(r))
+	var ss float64
+	for _, v := range r {
+		d := float64(v) - mean
+		ss += d * d
+	}
+	return mean, 1 / math.Sqrt(ss/float64(len(r))+eps)
+}
+
+// lnForward normalizes the rows of c features of xs into ys, in float64 arithmetic
+// element by element (a float32 result is the float64 one rounded once), the rows
+// split across cores when the tensor is large.
+func lnForward[T float32 | float64](xs, gm, bt, ys []T, c int, eps float64) error {
+	return parallelRows(len(xs)/c, c, func(_, lo, hi int) error {
+		for r := lo * c; r < hi*c; r += c {
+			row := xs[r : r+c]
+			mean, rstd := lnStatsT(row, eps)
+			for j, v := range row {
+				ys[r+j] = T((float64(v)-mean)*rstd*float64(gm[j]) + float64(bt[j]))
+			}
+		}
+		return nil
+	})
+}
+
+// lnDx writes the gradient with respect to x into dx, one row at a time (float64
+// scratch of one row per worker).
+func lnDx[T float32 | float64](xs, gm, dy, dx []T, c int, eps float64) error {
+	return parallelRows(len(xs)/c, c, func(_, lo, hi int) error {
+		g, xhat := make([]float64, c), make([]float64, c)
+		for r := lo * c; r < hi*c; r += c {
+			mean, rstd := lnStatsT(xs[r:r+c], eps)
+			var mg, mgx float64
+			for j := 0; j < c; j++ {
+				xhat[j] = (float64(xs[r+j]) - mean) * rstd
+				g[j] = float64(dy[r+j]) * float64(gm[j])
+				mg += g[j]
+				mgx += g[j] * xhat[j]
+			}
+			mg /= float64(c)
+			mgx /= float64(c)
+			for j := 0; j < c; j++ {
+				dx[r+j] = T(rstd * (g[j] - mg - xhat[j]*mgx))
+			}
+		}
+		return nil
+	})
+}
+
+// lnDgamma writes the sum over rows of dy·xhat into dg (c): each worker sums its
+// rows in float64, and the partial sums are added in worker order (deterministic
+// for a given number of cores).
+func lnDgamma[T float32 | float64](xs, dy, dg []T, c int, eps float64) error {
+	rows := len(xs) / c
+	parts := make([][]float64, numWorkers(rows))
+	err := parallelRows(rows, c, func(w, lo, hi int) error {
+		acc := make([]float64, c)
+		for r := lo * c; r < hi*c; r += c {
+			mean, rstd := lnStatsT(xs[r:r+c], eps)
+			for j := 0; j < c; j++ {
+				acc[j] += float64(dy[r+j]) * (float64(xs[r+j]) - mean) * rstd
+			}
+		}
+		parts[w] = acc
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sum := make([]float64, c)
+	for _, p := range parts {
+		for j, v := range p {
+			sum[j] += v
 		}
 	}
-	out := outputLike(prealloc, x.Dtype(), x.Shape())
-	store(out, ys)
-	return out, nil
+	for j, v := range sum {
+		dg[j] = T(v)
+	}
+	return nil
 }
 
 func (o layerNormDxOp) Type() hm.Type {
@@ -198,26 +271,16 @@ func (o layerNormDxOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, 
 	if args[2].Shape().TotalSize() != x.Shape().TotalSize() {
 		return nil, errors.Errorf("%s: gradient shape %v differs from input shape %v", o.name, args[2].Shape(), x.Shape())
 	}
-	xs, gm, dy := f64s(x), f64s(args[1]), f64s(args[2])
-	dx := make([]float64, len(xs))
-	g, xhat := make([]float64, c), make([]float64, c)
-	for r := 0; r < len(xs); r += c {
-		mean, rstd := lnStats(xs[r:r+c], o.eps)
-		var mg, mgx float64
-		for j := 0; j < c; j++ {
-			xhat[j] = (xs[r+j] - mean) * rstd
-			g[j] = dy[r+j] * gm[j]
-			mg += g[j]
-			mgx += g[j] * xhat[j]
-		}
-		mg /= float64(c)
-		mgx /= float64(c)
-		for j := 0; j < c; j++ {
-			dx[r+j] = rstd * (g[j] - mg - xhat[j]*mgx)
-		}
-	}
 	out := outputLike(prealloc, x.Dtype(), x.Shape())
-	store(out, dx)
+	switch dx := out.Data().(type) {
+	case []float32:
+		err = lnDx(x.Data().([]float32), args[1].Data().([]float32), args[2].Data().([]float32), dx, c, o.eps)
+	case []float64:
+		err = lnDx(x.Data().([]float64), args[1].Data().([]float64), args[2].Data().([]float64), dx, c, o.eps)
+	}
+	if err != nil {
+		return nil, errors.Wrap(err, o.name)
+	}
 	return out, nil
 }
 
@@ -250,15 +313,15 @@ func (o layerNormDgammaOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Val
 	if args[1].Shape().TotalSize() != x.Shape().TotalSize() {
 		return nil, errors.Errorf("%s: gradient shape %v differs from input shape %v", o.name, args[1].Shape(), x.Shape())
 	}
-	xs, dy := f64s(x), f64s(args[1])
-	dg := make([]float64, c)
-	for r := 0; r < len(xs); r += c {
-		mean, rstd := lnStats(xs[r:r+c], o.eps)
-		for j := 0; j < c; j++ {
-			dg[j] += dy[r+j] * (xs[r+j] - mean) * rstd
-		}
-	}
 	out := outputLike(prealloc, x.Dtype(), tensor.Shape{c})
-	store(out, dg)
+	switch dg := out.Data().(type) {
+	case []float32:
+		err = lnDgamma(x.Data().([]float32), args[1].Data().([]float32), dg, c, o.eps)
+	case []float64:
+		err = lnDgamma(x.Data().([]float64), args[1].Data().([]float64), dg, c, o.eps)
+	}
+	if err != nil {
+		return nil, errors.Wrap(err, o.name)
+	}
 	return out, nil
 }

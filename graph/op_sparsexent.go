@@ -130,73 +130,107 @@ func (o sparseXentOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value,
 	if o.grad {
 		shape = tensor.Shape{n, k}
 	}
-	res := make([]float64, shape.TotalSize())
-	if count > 0 {
-		xs := float64s(x)
-		inv := 1 / float64(count)
-		for i := 0; i < n; i++ {
-			if !valid[i] {
-				continue
-			}
-			row, c := xs[i*k:(i+1)*k], int(t[i])
-			if o.grad {
-				o.rowGrad(row, c, up[i]*inv, res[i*k:(i+1)*k])
-			} else {
-				res[i] = o.rowLoss(row, c) * inv
-			}
-		}
-	}
 	out := freshOutput(prealloc, x.Dtype(), shape, args...)
+	inv := 0.0
+	if count > 0 {
+		inv = 1 / float64(count)
+	}
 	switch d := out.Data().(type) {
 	case []float64:
-		copy(d, res)
+		err = xentRows(o, x.Data().([]float64), d, t, up, valid, k, inv)
 	case []float32:
-		for i, r := range res {
-			d[i] = float32(r)
-		}
+		err = xentRows(o, x.Data().([]float32), d, t, up, valid, k, inv)
 	default:
 		return nil, checkFloat(o.name, x.Dtype())
+	}
+	if err != nil {
+		return nil, errors.Wrap(err, o.name)
 	}
 	return out, nil
 }
 
-// rowLoss is -log softmax(row)[c] for logits, -log clip(row[c]) for probabilities.
-func (o sparseXentOp) rowLoss(row []float64, c int) float64 {
-	if o.probs {
-		return -math.Log(math.Max(Epsilon, math.Min(1-Epsilon, row[c])))
+// rowParallelMin is the number of elements from which the row kernels of this
+// package split their rows across cores.
+const rowParallelMin = 1 << 15
+
+// parallelRows runs fn over the rows [0, n) of a tensor of n·cols elements, split
+// across cores by parallelFor when the tensor is large enough, else in one call.
+func parallelRows(n, cols int, fn func(worker, lo, hi int) error) error {
+	if n*cols < rowParallelMin || n < 2 {
+		return safeRange(fn, 0, 0, n)
 	}
-	m := math.Inf(-1)
-	for _, v := range row {
-		m = math.Max(m, v)
-	}
-	var s float64
-	for _, v := range row {
-		s += math.Exp(v - m)
-	}
-	return m + math.Log(s) - row[c]
+	return parallelFor(n, fn)
 }
 
-// rowGrad writes scale·d(rowLoss)/d(row) into dst.
-func (o sparseXentOp) rowGrad(row []float64, c int, scale float64, dst []float64) {
-	if o.probs {
-		if p := row[c]; p > Epsilon && p < 1-Epsilon {
-			dst[c] = -scale / p
+// xentRows writes into res the row losses (n) or the gradient (n, k) of the logits
+// or probabilities xs (n, k), one row at a time in float64 arithmetic (float32 data
+// with exp32 for math.Exp, to float32 precision), with no float64 copy of the tensor
+// (a float64 scratch row per worker for the gradient); rows split across cores when
+// the tensor is large.
+func xentRows[T float32 | float64](o sparseXentOp, xs, res []T, t, up []float64, valid []bool, k int, inv float64) error {
+	n := len(t)
+	exp := math.Exp
+	if _, ok := any(xs).([]float32); ok {
+		exp = exp32
+	}
+	return parallelRows(n, k, func(_, lo, hi int) error {
+		var buf []float64
+		if o.grad && !o.probs {
+			buf = make([]float64, k)
 		}
-		return
+		for i := lo; i < hi; i++ {
+			row := xs[i*k : (i+1)*k]
+			if !o.grad {
+				res[i] = 0
+				if valid[i] {
+					res[i] = T(rowLossT(o.probs, row, int(t[i]), exp) * inv)
+				}
+				continue
+			}
+			dst := res[i*k : (i+1)*k]
+			if !valid[i] || o.probs {
+				clear(dst) // (a valid row of logits is written whole below)
+			}
+			if !valid[i] {
+				continue
+			}
+			c, scale := int(t[i]), up[i]*inv
+			if o.probs {
+				if p := float64(row[c]); p > Epsilon && p < 1-Epsilon {
+					dst[c] = T(-scale / p)
+				}
+				continue
+			}
+			m := rowMax(row)
+			var s float64
+			for j, v := range row {
+				buf[j] = exp(float64(v) - m)
+				s += buf[j]
+			}
+			for j := range buf {
+				buf[j] *= scale / s
+			}
+			buf[c] -= scale
+			for j, v := range buf {
+				dst[j] = T(v)
+			}
+		}
+		return nil
+	})
+}
+
+// rowLossT is -log softmax(row)[c] for logits, -log clip(row[c]) for
+// probabilities, computed in float64.
+func rowLossT[T float32 | float64](probs bool, row []T, c int, exp func(float64) float64) float64 {
+	if probs {
+		return -math.Log(math.Max(Epsilon, math.Min(1-Epsilon, float64(row[c]))))
 	}
-	m := math.Inf(-1)
-	for _, v := range row {
-		m = math.Max(m, v)
-	}
+	m := rowMax(row)
 	var s float64
-	for j, v := range row {
-		dst[j] = math.Exp(v - m)
-		s += dst[j]
+	for _, v := range row {
+		s += exp(float64(v) - m)
 	}
-	for j := range dst {
-		dst[j] *= scale / s
-	}
-	dst[c] -= scale
+	return m + math.Log(s) - float64(row[c])
 }
 
 // float64s returns a float tensor's values as float64s (a copy for float32).
@@ -208,4 +242,18 @@ func float64s(t *tensor.Dense) []float64 {
 		return widen(d)
 	}
 	return nil
+}
+
+// rowMax is the largest value of row as float64 (-Inf for an empty row, NaN when
+// the row holds one), as a chain of math.Max but without its call per element.
+func rowMax[T float32 | float64](row []T) float64 {
+	m := math.Inf(-1)
+	for _, v := range row {
+		if f := float64(v); f > m {
+			m = f
+		} else if f != f {
+			return f
+		}
+	}
+	return m
 }

@@ -10,12 +10,25 @@ import (
 )
 
 // elemFunc is an element-wise function and its derivative, both in float64; float32
-// data is widened, computed and rounded once, so a float32 result is the correctly
-// rounded value of the float64 one.
+// data is widened element by element, computed and rounded once, so a float32 result
+// is the correctly rounded value of the float64 one, except for the functions that
+// elem32 gives a faster float32 form (accurate to float32 precision).
 type elemFunc struct {
 	name string
 	f    func(x float64) float64
 	df   func(x float64) float64
+}
+
+// elem32 holds, by name, faster forms of elemFuncs for float32 data: the same
+// function to float32 precision, not to float64's (see op_gelu.go).
+var elem32 = map[string]elemFunc{}
+
+// fn32 is the form of fn for float32 data.
+func (fn elemFunc) fn32() elemFunc {
+	if f, ok := elem32[fn.name]; ok {
+		return f
+	}
+	return fn
 }
 
 // unaryOp applies an elemFunc element by element. Its gradient is derivOp.
@@ -44,7 +57,7 @@ func (o unaryOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) { return o.f
 func (o unaryOp) Do(in ...G.Value) (G.Value, error)                 { return o.UsePreallocDo(nil, in...) }
 func (o unaryOp) DiffWRT(int) []bool                                { return []bool{true} }
 
-func (o unaryOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+func (o unaryOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err error) {
 	args, err := denseArgs(o.name, 1, in)
 	if err != nil {
 		return nil, err
@@ -53,17 +66,14 @@ func (o unaryOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error)
 	out := outputLike(prealloc, x.Dtype(), x.Shape())
 	switch xs := x.Data().(type) {
 	case []float32:
-		ys := out.Data().([]float32)
-		for i, v := range xs {
-			ys[i] = float32(o.fn.f(float64(v)))
-		}
+		err = elemApply(o.fn.fn32().f, xs, out.Data().([]float32))
 	case []float64:
-		ys := out.Data().([]float64)
-		for i, v := range xs {
-			ys[i] = o.fn.f(v)
-		}
+		err = elemApply(o.fn.f, xs, out.Data().([]float64))
 	default:
 		return nil, checkFloat(o.name, x.Dtype())
+	}
+	if err != nil {
+		return nil, errors.Wrap(err, o.name)
 	}
 	return out, nil
 }
@@ -81,7 +91,7 @@ func (o derivOp) Type() hm.Type                                     { return o.s
 func (o derivOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) { return o.firstShape(in...) }
 func (o derivOp) Do(in ...G.Value) (G.Value, error)                 { return o.UsePreallocDo(nil, in...) }
 
-func (o derivOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) {
+func (o derivOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err error) {
 	args, err := denseArgs(o.name, 2, in)
 	if err != nil {
 		return nil, err
@@ -93,19 +103,38 @@ func (o derivOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error)
 	out := outputLike(prealloc, x.Dtype(), x.Shape())
 	switch xs := x.Data().(type) {
 	case []float32:
-		gs, ys := g.Data().([]float32), out.Data().([]float32)
-		for i, v := range xs {
-			ys[i] = float32(float64(gs[i]) * o.fn.df(float64(v)))
-		}
+		err = elemDeriv(o.fn.fn32().df, xs, g.Data().([]float32), out.Data().([]float32))
 	case []float64:
-		gs, ys := g.Data().([]float64), out.Data().([]float64)
-		for i, v := range xs {
-			ys[i] = gs[i] * o.fn.df(v)
-		}
+		err = elemDeriv(o.fn.df, xs, g.Data().([]float64), out.Data().([]float64))
 	default:
 		return nil, checkFloat(o.name, x.Dtype())
 	}
+	if err != nil {
+		return nil, errors.Wrap(err, o.name)
+	}
 	return out, nil
+}
+
+// elemApply writes f(x) into y element by element in float64 arithmetic (a
+// float32 result is the float64 one rounded once, with no float64 copy of the
+// tensor), split across cores when the tensor is large.
+func elemApply[T float32 | float64](f func(float64) float64, x, y []T) error {
+	return parallelRows(len(x), 1, func(_, lo, hi int) error {
+		for i, v := range x[lo:hi] {
+			y[lo+i] = T(f(float64(v)))
+		}
+		return nil
+	})
+}
+
+// elemDeriv writes g·df(x) into y as elemApply does.
+func elemDeriv[T float32 | float64](df func(float64) float64, x, g, y []T) error {
+	return parallelRows(len(x), 1, func(_, lo, hi int) error {
+		for i, v := range x[lo:hi] {
+			y[lo+i] = T(float64(g[lo+i]) * df(float64(v)))
+		}
+		return nil
+	})
 }
 
 // withParam names an elemFunc with its parameter, so that ops of different
