@@ -96,10 +96,6 @@ type genPool struct {
 	probed bool  // unfit is known
 }
 
-// compileGenMu serializes the graph building of generate.New: Gorgonia's is
-// not goroutine-safe (DESIGN.md, fact 8).
-var compileGenMu sync.Mutex
-
 // maxIdleGenerators is the most idle Generators a pool keeps per version.
 func maxIdleGenerators() int { return runtime.GOMAXPROCS(0) }
 
@@ -145,9 +141,8 @@ func (p *genPool) get(sm *servingModel) (*generate.Generator, error) {
 		return gen, nil
 	}
 	p.mu.Unlock()
-	compileGenMu.Lock()
+	// generate.New builds its graph under graph.LockBuild, as the Predictor does.
 	gen, err := generate.New(sm.model, nil)
-	compileGenMu.Unlock()
 	if err == nil && gen.Tokenizer() == nil {
 		err = errors.New("the model has no tokenizer: serve a language model saved with its tokenizer (demo run gpt-opticks -save FILE)")
 	}
