@@ -8,7 +8,7 @@
 //	demo run NAME [-corpus FILE] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
 //	demo csv -file F [-test F] [-target COL] [-task classification|regression] [-model mlp|widedeep|deepfm|dcn] [-categorical A,B] [-hidden 128,64] [-dropout F] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
 //	demo predict -model FILE -csv FILE [-target COL] [-json]
-//	demo serve -model FILE | -models DIR [-versions latest|latest:N|all] [-poll 2s] [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-max-tokens N] [-stats] [-token SECRET]
+//	demo serve -model FILE | -models DIR [-versions latest|latest:N|all] [-poll 2s] [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-max-tokens N] [-stats] [-token SECRET] [-keys FILE] [-tls-cert FILE -tls-key FILE] [-allow-unauthenticated]
 //	demo text -file F.csv -text COL -target COL [-test F] [-model cnn|lstm|transformer] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-save FILE]
 //	demo generate -model FILE [-prompt TEXT] [-tokens N] [-temperature F] [-top-k N] [-top-p F] [-seed N] [-json]
 //	demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion] [-json]
@@ -252,6 +252,27 @@
 // /v1/models and the log) and never replaces a working one. Write a model file
 // atomically: save it as .NAME or NAME.tmp in the version directory, then rename
 // it (such names are skipped).
+//
+// Access control, for either form: -keys FILE names a file of API keys, one per
+// line (blank lines and # comments skipped):
+//
+//	NAME sha256:HEX [models=NAME,NAME,...|models=*] [admin] [rate=R] [burst=B]
+//
+// HEX is the SHA-256 of the key (printf %s KEY | sha256sum): the key itself is
+// never stored. Every route but /healthz and /readyz then needs the key as
+// "Authorization: Bearer KEY" (or "X-API-Key: KEY") and answers 401 without a
+// known one, whether the route exists or not; 403 for a model outside models=
+// (the same answer whether the model exists or not; with -model the model's name
+// is its file's base name without extension); admin allows :reload (of its
+// models), /v1/stats and /metrics (-stats opens these two to every key); rate=
+// (requests per second, default no limit; burst= at once, default the rate
+// rounded up) answers 429 with Retry-After beyond it. GET /v1/models lists the
+// key's models only, and /readyz names no model. The file is read again every 2s
+// and a change takes effect at once (a file that fails to parse is logged and the
+// keys before stay). -tls-cert and -tls-key serve HTTPS (TLS 1.2 or newer; the
+// files are read again when they change). Without -keys the server refuses an
+// -addr other than loopback unless -allow-unauthenticated; -keys and -token do
+// not go together (give the monitoring client an admin key).
 //
 // Exit status: 0 on success, 2 for bad flags (a value out of bounds included),
 // a missing or unknown recipe name or an unknown command (the message goes to

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io"
@@ -59,6 +60,10 @@ type serveConfig struct {
 	maxTokens       int    // most tokens per generate request (-models)
 	stats           bool   // /v1/stats and /metrics open to every client
 	token           string // required by /v1/stats and /metrics when set
+	keys            string // API key file: every route but /healthz and /readyz needs a key
+	tlsCert         string // TLS certificate (PEM) file; with tlsKey, the server speaks HTTPS
+	tlsKey          string // its private key (PEM) file
+	allowOpen       bool   // listen on an address other than loopback without keys
 }
 
 // serveCmd parses the serve flags and serves the model over HTTP until ctx ends
@@ -86,6 +91,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.BoolVar(&c.stats, "stats", false, "serve GET /v1/stats and GET /metrics to every client (without it, only to clients that send the token)")
 	fs.StringVar(&c.token, "token", "", fmt.Sprintf("a secret of at least %d characters that GET /v1/stats and GET /metrics require as "+
 		"\"Authorization: Bearer TOKEN\" (default $%s, which other local users cannot see in the process list as they can a flag)", minTokenLen, tokenEnv))
+	fs.StringVar(&c.keys, "keys", "", "a file of API keys (one per line: NAME sha256:HEX [models=A,B|*] [admin] [rate=R] [burst=B]; HEX the SHA-256 of the key, "+
+		"the key itself never stored): every route but /healthz and /readyz then needs \"Authorization: Bearer KEY\" (or X-API-Key) "+
+		"and answers 401 without a known key, 403 outside its scopes, 429 over its rate; the file is read again when it changes (checked every 2s)")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with this certificate (PEM, the chain after the leaf); needs -tls-key")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "the private key (PEM) of -tls-cert")
+	fs.BoolVar(&c.allowOpen, "allow-unauthenticated", false, "listen on an -addr other than loopback without -keys (anyone who can reach the address may call every route)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: demo serve -model FILE [flags], or demo serve -models DIR [flags]\n"+
 			"  POST /v1/predict {\"rows\": [[...], ...]} -> {\"predictions\": [[...], ...], \"classes\": [...], \"labels\": [...]}   (a row: every input's values, in input order)\n"+
@@ -99,7 +110,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			"  with -models DIR: GET /v1/models, GET /v1/models/NAME, POST /v1/models/NAME:predict (the highest version available),\n"+
 			"  POST /v1/models/NAME/versions/V:predict, POST /v1/models/NAME:reload, GET /readyz; answers add \"model_name\" and \"model_version\"\n"+
 			"  POST /v1/models/NAME:generate {\"prompt\": \"...\", \"max_tokens\": N, \"temperature\": F, \"top_k\": N, \"top_p\": F, \"seed\": N, \"stop\": [...]}\n"+
-			"  -> text/event-stream: data: {\"text\": \"...\"} per piece, then event: done {\"tokens\", \"seconds\", \"time_to_first_token\", \"finish_reason\"}\nflags:\n")
+			"  -> text/event-stream: data: {\"text\": \"...\"} per piece, then event: done {\"tokens\", \"seconds\", \"time_to_first_token\", \"finish_reason\"}\n"+
+			"  with -keys FILE: every route but /healthz and /readyz needs a key (\"Authorization: Bearer KEY\"): 401 without a known one,\n"+
+			"  403 outside its scopes (models=..., admin for :reload, /v1/stats and /metrics), 429 with Retry-After over its rate;\n"+
+			"  GET /v1/models lists the key's models only. Without -keys, -addr must be a loopback address (or -allow-unauthenticated)\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -137,6 +151,13 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		problem = fmt.Sprintf("-max-body must be at most 1GB, not %d bytes", c.maxBody)
 	case c.shutdownTimeout <= 0:
 		problem = fmt.Sprintf("-shutdown-timeout must be positive, not %v", c.shutdownTimeout)
+	case c.keys != "" && c.token != "":
+		problem = "-keys and a token (" + tokenFrom + ") cannot be used together: give the monitoring client a key with the admin scope"
+	case (c.tlsCert == "") != (c.tlsKey == ""):
+		problem = "-tls-cert and -tls-key go together: give both, or neither for plain HTTP"
+	case c.keys == "" && !c.allowOpen && !loopbackAddr(c.addr):
+		problem = fmt.Sprintf("-addr %s is not a loopback address: without -keys anyone who can reach it could call every route; "+
+			"give -keys FILE, or -allow-unauthenticated to serve it open", c.addr)
 	case c.token != "" && len(c.token) < minTokenLen:
 		problem = fmt.Sprintf("the token (%s) has %d characters: use at least %d (e.g. openssl rand -hex 16)", tokenFrom, len(c.token), minTokenLen)
 	}
@@ -186,20 +207,41 @@ func serve(ctx context.Context, c serveConfig, stdout, logw io.Writer) error {
 	}
 	defer sm.close()
 	logger := log.New(logw, "demo serve: ", log.LstdFlags)
-	h := newHandler(sm, handlerConfig{maxBody: c.maxBody, maxInFlight: c.maxInFlight, stats: c.stats, token: c.token, log: logger})
+	keys, err := startKeys(ctx, c.keys, logger)
+	if err != nil {
+		return err
+	}
+	h := newHandler(sm, handlerConfig{maxBody: c.maxBody, maxInFlight: c.maxInFlight, stats: c.stats, token: c.token, keys: keys, log: logger})
+	if keys != nil {
+		logger.Printf("the model's name in key scopes: %q", h.single)
+	}
 	return listenAndServe(ctx, c, h, c.model, stdout, logger)
 }
 
 // listenAndServe listens on c.addr, logs the settings, prints "serving WHAT on
-// http://ADDR" on stdout and serves h until ctx ends; then it stops accepting and
-// waits up to the shutdown timeout for requests in progress.
+// http://ADDR" (https with -tls-cert) on stdout and serves h until ctx ends; then
+// it stops accepting and waits up to the shutdown timeout for requests in
+// progress.
 func listenAndServe(ctx context.Context, c serveConfig, h http.Handler, what string, stdout io.Writer, logger *log.Logger) error {
+	var tlsConfig *tls.Config
+	scheme := "http"
+	if c.tlsCert != "" {
+		var err error
+		if tlsConfig, err = serverTLS(c.tlsCert, c.tlsKey, logger); err != nil {
+			return err
+		}
+		scheme = "https"
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return errors.Wrap(err, "listen")
 	}
 	monitoring := "off (-stats or a token turns them on)"
 	switch {
+	case c.keys != "" && c.stats:
+		monitoring = "for every key (-stats)"
+	case c.keys != "":
+		monitoring = "for admin keys"
 	case c.token != "":
 		monitoring = "for clients that send the token"
 	case c.stats:
@@ -214,10 +256,17 @@ func listenAndServe(ctx context.Context, c serveConfig, h http.Handler, what str
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		ErrorLog:          logger,
+		TLSConfig:         tlsConfig,
 	}
-	fmt.Fprintf(stdout, "serving %s on http://%s\n", what, ln.Addr())
+	fmt.Fprintf(stdout, "serving %s on %s://%s\n", what, scheme, ln.Addr())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if tlsConfig != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return errors.Wrap(err, "serve")
@@ -250,6 +299,10 @@ func serveRepo(ctx context.Context, c serveConfig, stdout, logw io.Writer) error
 	}
 	defer repo.Close()
 	logger.Printf("model repository %s: versions %s, polled every %v", c.models, c.versions, c.poll)
-	h := newRepoHandler(repo, handlerConfig{maxBody: c.maxBody, maxInFlight: c.maxInFlight, maxTokens: c.maxTokens, stats: c.stats, token: c.token, log: logger})
+	keys, err := startKeys(ctx, c.keys, logger)
+	if err != nil {
+		return err
+	}
+	h := newRepoHandler(repo, handlerConfig{maxBody: c.maxBody, maxInFlight: c.maxInFlight, maxTokens: c.maxTokens, stats: c.stats, token: c.token, keys: keys, log: logger})
 	return listenAndServe(ctx, c, h, "models in "+c.models, stdout, logger)
 }

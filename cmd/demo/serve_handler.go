@@ -9,6 +9,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -119,6 +120,9 @@ type handlerConfig struct {
 	// token, when set, is what GET /v1/stats and GET /metrics require as
 	// "Authorization: Bearer TOKEN" (compared in constant time).
 	token string
+	// keys, when not nil, are the API keys every route but /healthz and /readyz
+	// requires, with their scopes and rates (see authenticate).
+	keys *keyStore
 	// log gets a line for every 500 and every recovered panic; nil: discarded.
 	log *log.Logger
 }
@@ -131,6 +135,8 @@ type apiServer struct {
 	slots    chan struct{} // a token per admitted prediction; nil: no limit
 	metrics  *serveMetrics
 	tokenSum [sha256.Size]byte
+	keys     *keyStore // cfg.keys
+	single   string    // the model's name in key scopes on a server of one model: its file's base name without extension
 }
 
 // retryAfter is the Retry-After of a 503 over the limit of requests in flight.
@@ -168,7 +174,7 @@ const retryAfter = 1 * time.Second
 // prediction fails (a panic in the predictor included: logged, and the server goes
 // on), 503 with Retry-After when cfg.maxInFlight predictions are in flight already.
 func newHandler(sm *servingModel, cfg handlerConfig) *apiServer {
-	s := &apiServer{sm: sm, cfg: cfg, mux: http.NewServeMux()}
+	s := &apiServer{sm: sm, cfg: cfg, mux: http.NewServeMux(), keys: cfg.keys, single: modelFileName(sm.path)}
 	if cfg.maxInFlight > 0 {
 		s.slots = make(chan struct{}, cfg.maxInFlight)
 	}
@@ -265,7 +271,16 @@ func (s *apiServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.logf("%s %s from %s: %d %s", r.Method, r.URL.Path, r.RemoteAddr, status, rec.msg)
 		}
 	}()
-	s.mux.ServeHTTP(rec, r)
+	if r, ok := s.authenticate(rec, r); ok {
+		s.mux.ServeHTTP(rec, r)
+	}
+}
+
+// modelFileName is a model file's base name without its extension: the model's
+// name in the key scopes of a server of one model (-model).
+func modelFileName(path string) string {
+	base := filepath.Base(path)
+	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
 func (s *apiServer) logf(format string, args ...interface{}) {
@@ -274,11 +289,13 @@ func (s *apiServer) logf(format string, args ...interface{}) {
 	}
 }
 
-// monitoring guards /v1/stats and /metrics: with a token, the request must carry
-// it; without one they are served only with -stats.
+// monitoring guards /v1/stats and /metrics: with API keys, authenticate lets
+// admin keys through (every key with -stats); with a token, the request must carry
+// it; without either they are served only with -stats.
 func (s *apiServer) monitoring(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		switch {
+		case s.keys != nil: // authenticate checked the key's scopes
 		case s.cfg.token != "":
 			if !s.authorized(r) {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="demo serve"`)

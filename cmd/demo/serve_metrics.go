@@ -65,7 +65,7 @@ func newServeMetrics(stats func() trainers.PredictorStats, maxInFlight int) *ser
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: metricsNamespace, Name: "errors_total",
 			Help: "Requests answered with an error, by endpoint and kind: bad_request (400), unauthorized (401), " +
-				"not_found (404), method_not_allowed (405), too_large (413), internal (500, a failed prediction), " +
+				"forbidden (403, outside the API key's scopes), not_found (404), method_not_allowed (405), too_large (413), rate_limited (429, over the API key's rate), internal (500, a failed prediction), " +
 				"panic (500, a recovered panic in a handler), overloaded (503, over -max-in-flight), canceled (503, the client left).",
 		}, []string{"endpoint", "kind"}),
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
@@ -150,12 +150,16 @@ func errorKind(status int) string {
 		return "bad_request"
 	case http.StatusUnauthorized:
 		return "unauthorized"
+	case http.StatusForbidden:
+		return "forbidden"
 	case http.StatusNotFound:
 		return "not_found"
 	case http.StatusMethodNotAllowed:
 		return "method_not_allowed"
 	case http.StatusRequestEntityTooLarge:
 		return "too_large"
+	case http.StatusTooManyRequests:
+		return "rate_limited"
 	case http.StatusServiceUnavailable:
 		return "overloaded"
 	case http.StatusInternalServerError:

@@ -78,7 +78,7 @@ type modelsResponse struct {
 // An unknown model or version answers 404, a model or version not AVAILABLE
 // (loading, failed) 503 with Retry-After; other errors as newHandler's.
 func newRepoHandler(repo *serving.Repository, cfg handlerConfig) *apiServer {
-	s := &apiServer{cfg: cfg, mux: http.NewServeMux()}
+	s := &apiServer{cfg: cfg, mux: http.NewServeMux(), keys: cfg.keys}
 	if cfg.maxInFlight > 0 {
 		s.slots = make(chan struct{}, cfg.maxInFlight)
 	}
@@ -89,7 +89,11 @@ func newRepoHandler(repo *serving.Repository, cfg handlerConfig) *apiServer {
 	get := []string{http.MethodGet, http.MethodHead}
 	s.mux.HandleFunc("/v1/models", allow(func(w http.ResponseWriter, r *http.Request) {
 		resp := modelsResponse{Policy: repo.Policy().String(), Models: []modelInfo{}}
+		caller := callerOf(r)
 		for _, ms := range repo.Models() {
+			if caller != nil && !caller.mayUse(ms.Name) {
+				continue
+			}
 			resp.Models = append(resp.Models, describeModel(repo, ms))
 		}
 		writeJSON200(w, resp)
@@ -106,6 +110,10 @@ func newRepoHandler(repo *serving.Repository, cfg handlerConfig) *apiServer {
 	}, get...))
 	s.mux.HandleFunc("/readyz", allow(func(w http.ResponseWriter, r *http.Request) {
 		if !repo.Ready() {
+			if s.keys != nil { // open to every client: name no model
+				writeError(w, http.StatusServiceUnavailable, "not ready")
+				return
+			}
 			writeError(w, http.StatusServiceUnavailable, "not ready: "+notReady(repo))
 			return
 		}

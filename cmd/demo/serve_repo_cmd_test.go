@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -42,25 +40,8 @@ func TestServeRepoFlags(t *testing.T) {
 func TestServeRepoShutdown(t *testing.T) {
 	dir := t.TempDir()
 	saveVersion(t, dir, "cls", "1", testModel(t, false))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	var stderr syncBuffer
-	code := make(chan int, 1)
-	go func() {
-		code <- serveCmd(ctx, []string{"-models", dir, "-addr", "127.0.0.1:0", "-poll", "100ms", "-versions", "latest:2"}, pw, &stderr)
-		pw.Close()
-	}()
-	lines := bufio.NewScanner(pr)
-	if !lines.Scan() {
-		t.Fatalf("no output; stderr %q", stderr.String())
-	}
-	first := lines.Text()
-	i := strings.Index(first, "http://")
-	if i < 0 {
-		t.Fatalf("first line %q has no address", first)
-	}
-	url := first[i:]
+	srv := startServe(t, "-models", dir, "-addr", "127.0.0.1:0", "-poll", "100ms", "-versions", "latest:2")
+	url := srv.base
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		c, _, err := tryCall(http.DefaultClient, "GET", url+"/readyz", "")
@@ -68,7 +49,7 @@ func TestServeRepoShutdown(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("never ready: %d %v; stderr %q", c, err, stderr.String())
+			t.Fatalf("never ready: %d %v; stderr %q", c, err, srv.stderr.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -76,17 +57,10 @@ func TestServeRepoShutdown(t *testing.T) {
 	if c != 200 || a.Name != "cls" || a.Version != 1 {
 		t.Fatalf("predict: %d %+v", c, a)
 	}
-	cancel()
-	rest, _ := io.ReadAll(pr)
-	select {
-	case c := <-code:
-		if c != exitOK || !strings.Contains(string(rest), "server stopped") {
-			t.Fatalf("exit %d, output %q, stderr %q", c, rest, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
+	if c, rest := srv.stop(t); c != exitOK || !strings.Contains(rest, "server stopped") {
+		t.Fatalf("exit %d, output %q, stderr %q", c, rest, srv.stderr.String())
 	}
-	if log := stderr.String(); !strings.Contains(log, "model cls version 1 AVAILABLE") {
+	if log := srv.stderr.String(); !strings.Contains(log, "model cls version 1 AVAILABLE") {
 		t.Errorf("the log does not say which version loaded: %q", log)
 	}
 }

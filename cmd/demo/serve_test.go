@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gokeras/gokeras/datasets"
 	"github.com/gokeras/gokeras/trainers"
@@ -158,25 +156,8 @@ func TestHandlerModelInfo(t *testing.T) {
 // and stops it as a signal would (by ending its context).
 func TestServeShutdown(t *testing.T) {
 	path := saveTestModel(t, false)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	var stderr strings.Builder
-	code := make(chan int, 1)
-	go func() {
-		code <- serveCmd(ctx, []string{"-model", path, "-addr", "127.0.0.1:0", "-max-body", "1KB"}, pw, &stderr)
-		pw.Close()
-	}()
-	lines := bufio.NewScanner(pr)
-	if !lines.Scan() {
-		t.Fatalf("no output; stderr %q", stderr.String())
-	}
-	first := lines.Text()
-	i := strings.Index(first, "http://")
-	if i < 0 {
-		t.Fatalf("first line %q has no address", first)
-	}
-	url := first[i:]
+	srv := startServe(t, "-model", path, "-addr", "127.0.0.1:0", "-max-body", "1KB")
+	url := srv.base
 	resp, err := http.Post(url+"/v1/predict", "application/json", strings.NewReader(`{"rows": [[1, 2, 3, 4]]}`))
 	if err != nil {
 		t.Fatal(err)
@@ -186,15 +167,8 @@ func TestServeShutdown(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	cancel()
-	rest, _ := io.ReadAll(pr)
-	select {
-	case c := <-code:
-		if c != exitOK || !strings.Contains(string(rest), "server stopped") {
-			t.Fatalf("exit %d, output %q, stderr %q", c, rest, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
+	if c, rest := srv.stop(t); c != exitOK || !strings.Contains(rest, "server stopped") {
+		t.Fatalf("exit %d, output %q, stderr %q", c, rest, srv.stderr.String())
 	}
 	if _, err := http.Get(url + "/healthz"); err == nil {
 		t.Error("the server still answers after shutdown")

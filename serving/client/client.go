@@ -23,7 +23,7 @@ const (
 	// first try) when it may be.
 	DefaultRetries = 3
 	// DefaultBackoff is the wait before the first retry; it doubles for every
-	// further one. A 503's Retry-After replaces it.
+	// further one. A 503's or 429's Retry-After replaces it.
 	DefaultBackoff = 100 * time.Millisecond
 )
 
@@ -72,8 +72,9 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithToken sends "Authorization: Bearer TOKEN" with every request (default:
-// none): the server's -token (or $GOKERAS_SERVE_TOKEN), which it requires for
-// /v1/stats and /metrics only.
+// none): an API key of the server's -keys file (which every route but /healthz
+// and /readyz then requires), or the server's -token (or $GOKERAS_SERVE_TOKEN),
+// which it requires for /v1/stats and /metrics only.
 func WithToken(token string) Option {
 	return func(c *Client) error {
 		if strings.ContainsAny(token, "\r\n") {
@@ -191,7 +192,8 @@ func (c *Client) do(ctx context.Context, cl call) (*http.Response, error) {
 		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			return resp, nil
 		}
-		if resp.StatusCode == http.StatusServiceUnavailable && cl.retry503 && attempt < c.retries {
+		busy := resp.StatusCode == http.StatusServiceUnavailable && cl.retry503 || resp.StatusCode == http.StatusTooManyRequests
+		if busy && attempt < c.retries {
 			wait, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now())
 			if !ok {
 				wait = c.backoffFor(attempt)

@@ -333,3 +333,37 @@ func TestRetryAfterParse(t *testing.T) {
 		}
 	}
 }
+
+// TestRetry429 retries an answer over the key's rate after its Retry-After.
+func TestRetry429(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer k-0123456789abcdef" {
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or unknown API key"})
+			return
+		}
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "over its rate"})
+			return
+		}
+		io.WriteString(w, `{"models":[]}`)
+	}))
+	defer srv.Close()
+	c, err := New(srv.URL, WithToken("k-0123456789abcdef"), WithRetries(2, time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Models(context.Background()); err != nil || calls.Load() != 2 {
+		t.Fatalf("%v after %d calls; want success on the 2nd", err, calls.Load())
+	}
+	noKey, err := New(srv.URL, WithRetries(2, time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = noKey.Models(context.Background())
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusUnauthorized {
+		t.Fatalf("without the key: %v, want an APIError 401 (not retried)", err)
+	}
+}

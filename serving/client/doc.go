@@ -12,17 +12,17 @@
 //
 // A Client is made by New with a base URL such as "http://localhost:8080" and
 // options: WithHTTPClient (default http.DefaultClient), WithToken (sent as
-// "Authorization: Bearer TOKEN" on every request; the server requires it only
-// for /v1/stats and /metrics) and WithRetries (default 3 retries, with an
+// "Authorization: Bearer TOKEN" on every request: an API key of the server's
+// -keys file, or its -token for /v1/stats and /metrics) and WithRetries (default 3 retries, with an
 // exponential backoff from 100 ms).
 //
 // Retries: a request is tried again only when the server answers 503 (busy:
-// over -max-in-flight, or a version still loading or failed), waiting as its
-// Retry-After header says when it has one, or after a connection error that
+// over -max-in-flight, or a version still loading or failed) or 429 (the API
+// key is over its rate), waiting as its Retry-After header says when it has one, or after a connection error that
 // happened before any byte of the request was written (GET requests, which
 // change nothing on the server, are retried after any connection error). A
 // request whose body the server could have processed is never sent twice,
-// except after a 503. Ready does not retry a 503: that is its "not ready"
+// except after a 503 or a 429. Ready does not retry a 503: that is its "not ready"
 // answer. The waits end early, with the context's error, when the context is
 // done.
 //
