@@ -14,6 +14,13 @@ const (
 	DefaultPatch     = 3    // Occlusion's patch side
 	DefaultStride    = 1    // Occlusion's stride
 	DefaultBatchSize = 64   // rows differentiated or evaluated at a time
+	DefaultRepeats   = 5    // PermutationImportance's shuffles per feature
+	// DefaultCoalitions is KernelSHAP's budget of sampled coalitions when it
+	// cannot enumerate them all (more than MaxExactFeatures features).
+	DefaultCoalitions = 2048
+	// MaxExactFeatures is the largest number of features whose 2^M coalitions
+	// KernelSHAP enumerates exactly.
+	MaxExactFeatures = 11
 )
 
 // Option sets a parameter of an explanation method; each method ignores the
@@ -35,11 +42,16 @@ type config struct {
 	occValue       float64
 	image          []int // (H, W, C) of a flat input; nil: the input's shape
 	batch          int
+	layer          string // GradCAM's layer; "": the last of rank-4 output
+	repeats        int
+	metric         string // PermutationImportance's; "": by the output's width
+	coalitions     int
 }
 
 func newConfig(opts []Option) (*config, error) {
 	c := &config{samples: DefaultSamples, noise: DefaultNoise, seed: DefaultSeed, steps: DefaultSteps,
-		patchH: DefaultPatch, patchW: DefaultPatch, strideH: DefaultStride, strideW: DefaultStride, batch: DefaultBatchSize}
+		patchH: DefaultPatch, patchW: DefaultPatch, strideH: DefaultStride, strideW: DefaultStride, batch: DefaultBatchSize,
+		repeats: DefaultRepeats, coalitions: DefaultCoalitions}
 	for _, o := range opts {
 		if o != nil {
 			o(c)
@@ -58,6 +70,12 @@ func newConfig(opts []Option) (*config, error) {
 		return nil, errors.Errorf("explain: stride %dx%d: want at least 1", c.strideH, c.strideW)
 	case c.batch < 1:
 		return nil, errors.Errorf("explain: batch size %d: want at least 1", c.batch)
+	case c.repeats < 1:
+		return nil, errors.Errorf("explain: %d repeats: want at least 1", c.repeats)
+	case c.coalitions < 2:
+		return nil, errors.Errorf("explain: %d coalitions: want at least 2", c.coalitions)
+	case c.metric != "" && c.metric != MetricAccuracy && c.metric != MetricMSE:
+		return nil, errors.Errorf("explain: unknown metric %q (valid: %s, %s)", c.metric, MetricAccuracy, MetricMSE)
 	}
 	return c, nil
 }
@@ -84,7 +102,8 @@ func WithSamples(n int) Option { return func(c *config) { c.samples = n } }
 // value range max − min (default 0.15).
 func WithNoise(fraction float64) Option { return func(c *config) { c.noise = fraction } }
 
-// WithSeed seeds SmoothGrad's noise (default 1): the same seed gives the same map.
+// WithSeed seeds SmoothGrad's noise, PermutationImportance's shuffles and
+// KernelSHAP's sampled coalitions (default 1): the same seed gives the same result.
 func WithSeed(seed int64) Option { return func(c *config) { c.seed = seed } }
 
 // WithBaseline sets IntegratedGradients' baseline: one example (input...) or
@@ -113,3 +132,31 @@ func WithImageShape(h, w, c int) Option { return func(cf *config) { cf.image = [
 // WithBatchSize sets how many rows the model differentiates or evaluates at a time
 // (default 64).
 func WithBatchSize(n int) Option { return func(c *config) { c.batch = n } }
+
+// WithLayer names the layer whose feature maps GradCAM weighs (one of the model's
+// Layers, with an output (N, H', W', C)). Default: the last layer of the model's
+// Layers whose output has rank 4.
+func WithLayer(name string) Option { return func(c *config) { c.layer = name } }
+
+// WithRepeats sets how many times PermutationImportance shuffles each feature
+// (default 5).
+func WithRepeats(n int) Option { return func(c *config) { c.repeats = n } }
+
+// Metrics of PermutationImportance (WithMetric).
+const (
+	// MetricAccuracy is the fraction of rows whose predicted class (the largest
+	// output value; for an output of one value, whether it exceeds 0.5) is the
+	// label.
+	MetricAccuracy = "accuracy"
+	// MetricMSE is the mean squared error of the outputs against the targets.
+	MetricMSE = "mse"
+)
+
+// WithMetric sets PermutationImportance's metric: MetricAccuracy or MetricMSE.
+// Default: accuracy for a model of more than one output value per row (classes),
+// MSE for one of a single value (regression).
+func WithMetric(name string) Option { return func(c *config) { c.metric = name } }
+
+// WithCoalitions sets KernelSHAP's budget of sampled coalitions for models of more
+// than MaxExactFeatures features (default 2048); below that it enumerates them all.
+func WithCoalitions(n int) Option { return func(c *config) { c.coalitions = n } }

@@ -263,20 +263,7 @@ func classOf(classes []int, row int) int {
 // first use (the cache and its limit are those of the other programs).
 func (t *Trainer) inputGradProgram(kind programKind, out, batch, steps int) (*program, error) {
 	key := programKey{kind, batch, steps}
-	t.progUses++
-	if p, ok := t.programs[key]; ok {
-		p.used = t.progUses
-		return p, nil
-	}
-	p, err := t.compileInputGrad(kind, out, batch, steps)
-	if err != nil {
-		return nil, err
-	}
-	t.evictPrograms()
-	p.used = t.progUses
-	t.programs[key] = p
-	t.compiled++
-	return p, nil
+	return t.cachedProgram(key, func() (*program, error) { return t.compileInputGrad(kind, out, batch, steps) })
 }
 
 // compileInputGrad builds an inference graph at the batch, the objective and its

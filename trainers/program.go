@@ -53,12 +53,19 @@ type program struct {
 // (WithProgramCacheSize); beyond it the least recently used program is dropped.
 func (t *Trainer) program(kind programKind, batch, steps int) (*program, error) {
 	key := programKey{kind, batch, steps}
+	return t.cachedProgram(key, func() (*program, error) { return t.compile(kind, batch, steps) })
+}
+
+// cachedProgram returns the program cached under key, compiling it with compile
+// on first use and evicting the least recently used beyond the cache's limit
+// (WithProgramCacheSize).
+func (t *Trainer) cachedProgram(key programKey, compile func() (*program, error)) (*program, error) {
 	t.progUses++
 	if p, ok := t.programs[key]; ok {
 		p.used = t.progUses
 		return p, nil
 	}
-	p, err := t.compile(kind, batch, steps)
+	p, err := compile()
 	if err != nil {
 		return nil, err
 	}

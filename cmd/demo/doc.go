@@ -11,7 +11,7 @@
 //	demo serve -model FILE | -models DIR [-versions latest|latest:N|all] [-poll 2s] [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-max-tokens N] [-stats] [-token SECRET] [-keys FILE] [-tls-cert FILE -tls-key FILE] [-allow-unauthenticated]
 //	demo text -file F.csv -text COL -target COL [-test F] [-model cnn|lstm|transformer] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-save FILE]
 //	demo generate -model FILE [-prompt TEXT] [-tokens N] [-temperature F] [-top-k N] [-top-p F] [-seed N] [-json]
-//	demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion] [-json]
+//	demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion|gradcam] [-layer NAME] [-json]
 //	demo help
 //
 // "demo help" prints these lines, and "demo COMMAND -h" describes the flags of
@@ -72,8 +72,10 @@
 // default, mnist or fashion-mnist; raw pixels, as the recipes feed them) with
 // package explain: -method saliency (|gradient| of the predicted class's
 // logit), smoothgrad, ig (Integrated Gradients from a black image, 50 steps;
-// -json adds "completeness_error") or occlusion. The PNG shows the attributions
-// over the image (red raises the score, blue lowers it), written atomically.
+// -json adds "completeness_error"), occlusion or gradcam (Grad-CAM of a
+// convolutional model's -layer, default the last of rank-4 output; -json adds
+// "layer"). The PNG shows the attributions over the image (red raises the
+// score, blue lowers it), written atomically.
 //
 // "demo csv -file F" trains an MLP (ReLU hidden layers of the -hidden widths,
 // default 128,64) on any CSV file and prints the summary and the metrics on 20%

@@ -23,11 +23,12 @@ type explainResult struct {
 	Predicted         int      `json:"predicted"`
 	Label             int      `json:"label"`
 	CompletenessError *float64 `json:"completeness_error,omitempty"` // ig only
+	Layer             string   `json:"layer,omitempty"`              // gradcam only: the layer weighed
 	Out               string   `json:"out"`
 }
 
 // explainMethods are the values of -method.
-var explainMethods = []string{"saliency", "smoothgrad", "ig", "occlusion"}
+var explainMethods = []string{"saliency", "smoothgrad", "ig", "occlusion", "gradcam"}
 
 // explainImage is one test image of a data set: its pixels as the zoo recipes
 // feed them (raw: counts 0..16 for digits, bytes 0..255 for MNIST and
@@ -46,11 +47,12 @@ func explainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	model := fs.String("model", "", "an image classifier saved by demo run -save (digits, vgg-digits, mnist, ...) (required)")
 	data := fs.String("data", "digits", "the data set whose test image to explain: digits, mnist or fashion-mnist")
 	index := fs.Int("index", 0, "which image of the test split (0-based)")
-	method := fs.String("method", "saliency", "saliency (|gradient|), smoothgrad, ig (integrated gradients from a black image) or occlusion")
+	method := fs.String("method", "saliency", "saliency (|gradient|), smoothgrad, ig (integrated gradients from a black image), occlusion or gradcam (a convolutional model)")
+	layer := fs.String("layer", "", "gradcam: the layer whose feature maps to weigh (default: the last layer of rank-4 output)")
 	out := fs.String("out", "", "the PNG file to write: the heat map over the image (required)")
-	asJSON := fs.Bool("json", false, "print one JSON line: method, index, predicted, label, completeness_error (ig), out")
+	asJSON := fs.Bool("json", false, "print one JSON line: method, index, predicted, label, completeness_error (ig), layer (gradcam), out")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion] [-json]")
+		fmt.Fprintln(stderr, "usage: demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion|gradcam] [-layer NAME] [-json]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -71,7 +73,10 @@ func explainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "demo explain: -out is required")
 		return exitUsage
 	case !known:
-		fmt.Fprintf(stderr, "demo explain: unknown -method %q (valid: saliency, smoothgrad, ig, occlusion)\n", *method)
+		fmt.Fprintf(stderr, "demo explain: unknown -method %q (valid: saliency, smoothgrad, ig, occlusion, gradcam)\n", *method)
+		return exitUsage
+	case *layer != "" && *method != "gradcam":
+		fmt.Fprintf(stderr, "demo explain: -layer is for -method gradcam, not %s\n", *method)
 		return exitUsage
 	case *data != "digits" && *data != "mnist" && *data != "fashion-mnist":
 		fmt.Fprintf(stderr, "demo explain: unknown -data %q (valid: digits, mnist, fashion-mnist)\n", *data)
@@ -80,7 +85,7 @@ func explainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "demo explain: -index %d must not be negative\n", *index)
 		return exitUsage
 	}
-	res, err := runExplain(ctx, *model, *data, *index, *method, *out)
+	res, err := runExplain(ctx, *model, *data, *index, *method, *layer, *out)
 	if err != nil {
 		fmt.Fprintf(stderr, "demo explain: %s\n", errorText(ctx, err))
 		return exitFailure
@@ -95,6 +100,9 @@ func explainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitOK
 	}
 	fmt.Fprintf(stdout, "%s of test image %d (label %d, predicted %d) written to %s", res.Method, res.Index, res.Label, res.Predicted, res.Out)
+	if res.Layer != "" {
+		fmt.Fprintf(stdout, "; layer %s", res.Layer)
+	}
 	if res.CompletenessError != nil {
 		fmt.Fprintf(stdout, "; completeness error %.4f", *res.CompletenessError)
 	}
@@ -103,8 +111,8 @@ func explainCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 }
 
 // runExplain loads the model and the image, explains the predicted class and
-// writes the heat map to out.
-func runExplain(ctx context.Context, path, data string, index int, method, out string) (*explainResult, error) {
+// writes the heat map to out. layer is gradcam's (empty: its default).
+func runExplain(ctx context.Context, path, data string, index int, method, layer, out string) (*explainResult, error) {
 	m, err := layers.Load(path)
 	if err != nil {
 		return nil, err
@@ -159,6 +167,12 @@ func runExplain(ctx context.Context, path, data string, index int, method, out s
 	case "occlusion":
 		patch := max(1, min(img.h, img.w)/8) // 1 on 8x8 digits, 3 on 28x28 images
 		attr, err = explain.Occlusion(tr, x, explain.WithImageShape(img.h, img.w, img.c), explain.WithPatch(patch))
+	case "gradcam":
+		var r *explain.GradCAMResult
+		if r, err = explain.GradCAM(tr, x, explain.WithImageShape(img.h, img.w, img.c), explain.WithLayer(layer)); err == nil {
+			res.Layer = r.Layer
+			attr = perChannel(explainFloats(r.Heatmaps), img.c)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -172,6 +186,18 @@ func runExplain(ctx context.Context, path, data string, index int, method, out s
 		return nil, err
 	}
 	return res, nil
+}
+
+// perChannel spreads a map of one value per pixel over c channels (each pixel's
+// value split evenly), as a tensor of (H·W·C) values in H, W, C order.
+func perChannel(heat []float64, c int) *tensor.Dense {
+	out := make([]float64, len(heat)*c)
+	for p, v := range heat {
+		for q := 0; q < c; q++ {
+			out[p*c+q] = v / float64(c)
+		}
+	}
+	return tensor.New(tensor.WithShape(len(out)), tensor.WithBacking(out))
 }
 
 // loadExplainImage returns test image index of the data set.

@@ -114,7 +114,9 @@ func TestExplainErrors(t *testing.T) {
 	}{
 		{[]string{"-out", out}, exitUsage, "-model is required"},
 		{[]string{"-model", model}, exitUsage, "-out is required"},
-		{[]string{"-model", model, "-out", out, "-method", "gradcam"}, exitUsage, "unknown -method"},
+		{[]string{"-model", model, "-out", out, "-method", "lime"}, exitUsage, "unknown -method"},
+		{[]string{"-model", model, "-out", out, "-layer", "dense"}, exitUsage, "-layer is for -method gradcam"},
+		{[]string{"-model", model, "-out", out, "-method", "gradcam"}, exitFailure, "no layer has an output of rank 4"},
 		{[]string{"-model", model, "-out", out, "-data", "cifar"}, exitUsage, "unknown -data"},
 		{[]string{"-model", model, "-out", out, "-index", "-1"}, exitUsage, "must not be negative"},
 		{[]string{"-model", model, "-out", out, "-index", "360"}, exitFailure, "has 360 images"},
@@ -127,5 +129,80 @@ func TestExplainErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a failed run wrote the PNG")
+	}
+}
+
+// trainExplainConvModel saves a small conv net trained on the raw 8x8 digits (flat
+// rows reshaped to 8x8x1 images) and returns its path.
+func trainExplainConvModel(t *testing.T) string {
+	t.Helper()
+	s, err := datasets.Digits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := layers.NewSequential(layers.Input(64), layers.Reshape([]int{8, 8, 1}),
+		layers.Conv2D(8, 3, layers.WithActivation("relu"), layers.WithPadding("same"), layers.WithName("conv_a")),
+		layers.Conv2D(8, 3, layers.WithActivation("relu"), layers.WithName("conv_b")),
+		layers.Flatten(), layers.Dense(10, layers.WithActivation("softmax")))
+	tr, err := trainers.New(m, trainers.WithLoss("sparse_categorical_crossentropy"), trainers.WithSeed(1), trainers.WithOutput(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Fit(context.Background(), s.Train.X(), s.Train.Y(), trainers.Epochs(3), trainers.Verbose(0)); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "conv.json")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestExplainGradCAM runs demo explain -method gradcam on a saved conv net: by
+// default on the last conv layer, with -layer on the one named, with a JSON line
+// naming the layer (and no completeness_error) and a 224x224 PNG; a layer the
+// model lacks is an error naming it.
+func TestExplainGradCAM(t *testing.T) {
+	model := trainExplainConvModel(t)
+	for _, tc := range []struct{ layer, want string }{{"", "conv_b"}, {"conv_a", "conv_a"}} {
+		out := filepath.Join(t.TempDir(), "cam.png")
+		args := []string{"explain", "-model", model, "-index", "3", "-method", "gradcam", "-out", out, "-json"}
+		if tc.layer != "" {
+			args = append(args, "-layer", tc.layer)
+		}
+		code, stdout, stderr := runDemo(args...)
+		if code != exitOK {
+			t.Fatalf("-layer %q: exit %d: %s", tc.layer, code, stderr)
+		}
+		var res map[string]any
+		if err := json.Unmarshal([]byte(strings.TrimSpace(stdout)), &res); err != nil {
+			t.Fatalf("stdout %q: %v", stdout, err)
+		}
+		if res["method"] != "gradcam" || res["layer"] != tc.want || res["index"] != 3.0 || res["out"] != out {
+			t.Errorf("-layer %q: JSON %v, want method gradcam, layer %s", tc.layer, res, tc.want)
+		}
+		if _, ok := res["completeness_error"]; ok {
+			t.Errorf("JSON %v has completeness_error", res)
+		}
+		f, err := os.Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := img.Bounds(); b.Dx() != 224 || b.Dy() != 224 {
+			t.Errorf("picture %v, want 224x224", b)
+		}
+	}
+	code, stdout, _ := runDemo("explain", "-model", model, "-method", "gradcam", "-out", filepath.Join(t.TempDir(), "s.png"))
+	if code != exitOK || !strings.Contains(stdout, "gradcam of test image 0") || !strings.Contains(stdout, "layer conv_b") {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+	code, _, stderr := runDemo("explain", "-model", model, "-method", "gradcam", "-layer", "nope", "-out", filepath.Join(t.TempDir(), "n.png"))
+	if code != exitFailure || !strings.Contains(stderr, `no layer "nope"`) {
+		t.Errorf("-layer nope: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -28,7 +28,7 @@ const usage = `usage: demo [-debug] COMMAND [flags]
   demo serve -model FILE | -models DIR [-versions latest|latest:N|all] [-poll 2s] [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-max-tokens N] [-stats] [-token SECRET] [-keys FILE] [-tls-cert FILE -tls-key FILE] [-allow-unauthenticated]
   demo text -file F.csv -text COL -target COL [-test F] [-model cnn|lstm|transformer] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-save FILE]
   demo generate -model FILE [-prompt TEXT] [-tokens N] [-temperature F] [-top-k N] [-top-p F] [-seed N] [-json]
-  demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion] [-json]
+  demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion|gradcam] [-layer NAME] [-json]
   demo help
 "demo COMMAND -h" describes the flags of COMMAND; -debug adds to an error the
 stack of calls where it arose.
