@@ -44,9 +44,12 @@ func (t *Trainer) evictPrograms() {
 		var oldest programKey
 		first := true
 		for k, p := range t.programs {
-			if first || p.used < t.programs[oldest].used {
+			if !p.pinned && (first || p.used < t.programs[oldest].used) {
 				oldest, first = k, false
 			}
+		}
+		if first { // every program is in use: the cache grows past its limit for now
+			return
 		}
 		t.programs[oldest].close()
 		delete(t.programs, oldest)

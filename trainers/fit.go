@@ -266,6 +266,11 @@ func (t *Trainer) trainEpoch(ctx context.Context, parts []part, c fitConfig, epo
 		if err := bd.gather(ds, idx, p); err != nil {
 			return nil, errors.Wrap(err, "fit: gather batch")
 		}
+		if len(c.transforms) > 0 {
+			if err := t.transformBatch(c.transforms, p, epoch, b); err != nil {
+				return nil, err
+			}
+		}
 		if err := p.run(rng); err != nil {
 			return nil, errors.Wrapf(describeRunError(err, pb.orig(parts)), "fit: epoch %d batch %d", epoch, b)
 		}

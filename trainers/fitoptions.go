@@ -22,6 +22,7 @@ type fitConfig struct {
 	valMulti                             datasets.Multi
 	shuffle                              bool
 	callbacks                            []Callback
+	transforms                           []BatchTransformFunc
 	set                                  map[string]bool
 	err                                  error
 }

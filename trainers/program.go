@@ -45,6 +45,7 @@ type program struct {
 	gradients *graph.Gradients
 	rowGrads  []*graph.RowGrad
 	used      uint64 // the trainer's use count at the last use (least recently used is evicted)
+	pinned    bool   // in use by a step: never evicted (see transformBatch)
 }
 
 // program returns the cached program of the given kind, batch and steps (0: the
