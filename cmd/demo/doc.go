@@ -209,6 +209,7 @@
 //	GET  /v1/models                           names, versions, states (LOADING, AVAILABLE, FAILED with
 //	                                          "error"), and the inputs and outputs of the versions AVAILABLE
 //	GET  /v1/models/NAME                      one model
+//	GET  /v1/models/NAME/versions/V           one version: its state, file, inputs and outputs
 //	POST /v1/models/NAME:predict              as POST /v1/predict, from the highest version AVAILABLE;
 //	                                          the answer adds "model_name" and "model_version"
 //	POST /v1/models/NAME/versions/V:predict   from version V
@@ -244,7 +245,10 @@
 // gokeras_serve_generate_time_to_first_token_seconds and
 // gokeras_serve_generate_tokens_per_second.
 //
-// An unknown model or version answers 404, one loading or failed 503. -versions
+// An unknown model or version answers 404, one loading or failed 503.
+// -max-in-flight bounds the predictions and generations of all the models
+// together (the default, 4 x workers, suits one model: raise it with the number of
+// models and clients). -versions
 // latest (the default) serves the highest version that loads, latest:N the N
 // highest, all every one. The directory is polled every -poll (2s; 0: only on
 // :reload): polling rather than inotify works the same on every system and on

@@ -107,7 +107,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			"  GET /v1/model (the file's name; every input's name, shape, dtype; every output, with its class names), GET /healthz\n"+
 			"  GET /v1/stats, GET /metrics (Prometheus text format): with -stats, or with the token\n"+
 			"  503 with Retry-After beyond -max-in-flight predictions at once\n"+
-			"  with -models DIR: GET /v1/models, GET /v1/models/NAME, POST /v1/models/NAME:predict (the highest version available),\n"+
+			"  with -models DIR: GET /v1/models, GET /v1/models/NAME, GET /v1/models/NAME/versions/V, POST /v1/models/NAME:predict (the highest version available),\n"+
 			"  POST /v1/models/NAME/versions/V:predict, POST /v1/models/NAME:reload, GET /readyz; answers add \"model_name\" and \"model_version\"\n"+
 			"  POST /v1/models/NAME:generate {\"prompt\": \"...\", \"max_tokens\": N, \"temperature\": F, \"top_k\": N, \"top_p\": F, \"seed\": N, \"stop\": [...]}\n"+
 			"  -> text/event-stream: data: {\"text\": \"...\"} per piece, then event: done {\"tokens\", \"seconds\", \"time_to_first_token\", \"finish_reason\"}\n"+

@@ -55,6 +55,7 @@ type modelsResponse struct {
 //	GET  /v1/models                           every model: its versions, their state (LOADING, AVAILABLE,
 //	                                          FAILED with "error"), file, and the inputs and outputs of those AVAILABLE
 //	GET  /v1/models/NAME                      one model, likewise
+//	GET  /v1/models/NAME/versions/V           one version: {"name", "version", "state", ..., "inputs", "outputs"}
 //	POST /v1/models/NAME:predict              the request and answer of POST /v1/predict, from the
 //	                                          highest version AVAILABLE; the answer adds "model_name"
 //	                                          and "model_version"
@@ -128,7 +129,8 @@ func newRepoHandler(repo *serving.Repository, cfg handlerConfig) *apiServer {
 }
 
 // handleModelRoute serves /v1/models/NAME, NAME:predict, NAME:generate,
-// NAME:reload, NAME/versions/V:predict and NAME/versions/V:generate.
+// NAME:reload, NAME/versions/V, NAME/versions/V:predict and
+// NAME/versions/V:generate.
 func (s *apiServer) handleModelRoute(w http.ResponseWriter, r *http.Request, repo *serving.Repository, gen *generateServer) {
 	rest := strings.TrimPrefix(r.URL.Path, "/v1/models/")
 	action := ""
@@ -156,6 +158,8 @@ func (s *apiServer) handleModelRoute(w http.ResponseWriter, r *http.Request, rep
 			}
 			writeJSON200(w, describeModel(repo, ms))
 		}, http.MethodGet, http.MethodHead)(w, r)
+	case action == "":
+		allow(func(w http.ResponseWriter, r *http.Request) { describeVersion(w, repo, name, version) }, http.MethodGet, http.MethodHead)(w, r)
 	case action == "predict":
 		allow(func(w http.ResponseWriter, r *http.Request) { s.predictModel(w, r, repo, name, version) }, http.MethodPost)(w, r)
 	case action == "generate":

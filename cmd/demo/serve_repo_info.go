@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/gokeras/gokeras/serving"
@@ -49,6 +50,30 @@ func describeModel(repo *serving.Repository, ms serving.ModelStatus) modelInfo {
 		mi.Versions = append(mi.Versions, vi)
 	}
 	return mi
+}
+
+// versionResponse is the answer of GET /v1/models/NAME/versions/V.
+type versionResponse struct {
+	Name string `json:"name"`
+	versionInfo
+}
+
+// describeVersion answers GET /v1/models/NAME/versions/V: the version's state
+// and, when AVAILABLE, its inputs and outputs; 404 for an unknown model or
+// version.
+func describeVersion(w http.ResponseWriter, repo *serving.Repository, name string, version int64) {
+	ms, ok := repo.Model(name)
+	if !ok {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("no model %q (see GET /v1/models)", name))
+		return
+	}
+	for _, vi := range describeModel(repo, ms).Versions {
+		if vi.Version == version {
+			writeJSON200(w, versionResponse{Name: name, versionInfo: vi})
+			return
+		}
+	}
+	writeError(w, http.StatusNotFound, fmt.Sprintf("model %q has no version %d (see GET /v1/models/%s)", name, version, name))
 }
 
 // notReady says which models have no version available yet.

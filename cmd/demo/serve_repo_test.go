@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -55,6 +56,8 @@ func TestServeRepoRoutes(t *testing.T) {
 		{"POST", "/v1/models/sum/versions/7:predict"},
 		{"POST", "/v1/models/sum/versions/x:predict"},
 		{"GET", "/v1/models/nope"},
+		{"GET", "/v1/models/nope/versions/1"},
+		{"GET", "/v1/models/sum/versions/7"},
 		{"POST", "/v1/models/nope:reload"},
 		{"POST", "/v1/models/sum:frobnicate"},
 	} {
@@ -62,6 +65,22 @@ func TestServeRepoRoutes(t *testing.T) {
 		if code != http.StatusNotFound || a.Error == "" {
 			t.Errorf("%s %s: %d %+v, want 404 with an error", tc.method, tc.path, code, a)
 		}
+	}
+	var ver struct {
+		Name    string       `json:"name"`
+		Version int64        `json:"version"`
+		State   string       `json:"state"`
+		Inputs  []inputInfo  `json:"inputs"`
+		Outputs []outputInfo `json:"outputs"`
+	}
+	resp, err := c.Get(srv.URL + "/v1/models/sum/versions/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = json.NewDecoder(resp.Body).Decode(&ver)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || ver.Name != "sum" || ver.Version != 1 || ver.State != "AVAILABLE" || len(ver.Inputs) != 1 || ver.Inputs[0].Values != 4 || len(ver.Outputs) != 1 {
+		t.Errorf("GET /v1/models/sum/versions/1: %d %+v %v", resp.StatusCode, ver, err)
 	}
 	if code, a := call(t, c, "GET", srv.URL+"/v1/models/sum:predict", ""); code != http.StatusMethodNotAllowed {
 		t.Errorf("GET :predict: %d %+v", code, a)

@@ -314,6 +314,24 @@ func (c *Client) Model(ctx context.Context, name string) (*ModelStatus, error) {
 	return &ms, nil
 }
 
+// Version returns one version of a model (GET /v1/models/NAME/versions/V): its
+// state and, when Available, its inputs and outputs; an unknown model or
+// version is an *APIError with status 404. version must be positive.
+func (c *Client) Version(ctx context.Context, name string, version int) (*VersionStatus, error) {
+	if version < 1 {
+		return nil, errors.Errorf("client: Version: version %d: want a positive version", version)
+	}
+	p, err := modelPath(name, version, "")
+	if err != nil {
+		return nil, err
+	}
+	var vs VersionStatus
+	if err := c.getJSON(ctx, call{method: http.MethodGet, path: p, retry503: true}, &vs); err != nil {
+		return nil, err
+	}
+	return &vs, nil
+}
+
 // Reload has the server rescan the model's directory now, trying failed
 // versions again (POST /v1/models/NAME:reload), and returns the model as it is
 // then.
