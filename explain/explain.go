@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand"
 
+	"github.com/gokeras/gokeras/internal/tensorvals"
+
 	"github.com/gokeras/gokeras/trainers"
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
@@ -30,7 +32,7 @@ func Saliency(t *trainers.Trainer, x *tensor.Dense, opts ...Option) (*tensor.Den
 	if err != nil {
 		return nil, errors.Wrap(err, "saliency")
 	}
-	gs := floats(g)
+	gs := tensorvals.Floats(g)
 	out := make([]float64, len(gs))
 	for i, v := range gs {
 		if c.gradTimesInput {
@@ -80,7 +82,7 @@ func SmoothGrad(t *trainers.Trainer, x *tensor.Dense, opts ...Option) (*tensor.D
 		if err != nil {
 			return nil, errors.Wrapf(err, "smoothgrad: row %d", r)
 		}
-		gs := floats(g)
+		gs := tensorvals.Floats(g)
 		dst := out[r*per : (r+1)*per]
 		for s := 0; s < c.samples; s++ {
 			for j := range dst {
@@ -141,7 +143,7 @@ func IntegratedGradients(t *trainers.Trainer, x *tensor.Dense, opts ...Option) (
 	n, per := rows(x)
 	base := make([]float64, len(xs))
 	if c.baseline != nil {
-		b := floats(c.baseline)
+		b := tensorvals.Floats(c.baseline)
 		switch {
 		case b == nil:
 			return nil, errors.Errorf("integrated gradients: the baseline must be float32 or float64, not %v", c.baseline.Dtype())
@@ -173,7 +175,7 @@ func IntegratedGradients(t *trainers.Trainer, x *tensor.Dense, opts ...Option) (
 		if err != nil {
 			return nil, errors.Wrapf(err, "integrated gradients: row %d", r)
 		}
-		gs := floats(g)
+		gs := tensorvals.Floats(g)
 		dst := out[r*per : (r+1)*per]
 		sum := 0.0
 		for j := range dst {
@@ -344,7 +346,7 @@ func PredictedClasses(t *trainers.Trainer, x *tensor.Dense) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := floats(p)
+	ps := tensorvals.Floats(p)
 	if ps == nil {
 		return nil, errors.Errorf("predictions of dtype %v have no class", p.Dtype())
 	}
@@ -371,7 +373,7 @@ func prepare(t *trainers.Trainer, x *tensor.Dense) ([]float64, error) {
 	if x == nil || x.Dims() < 2 || x.Shape()[0] < 1 {
 		return nil, errors.New("x must be a batch (N, input...) of at least one row")
 	}
-	xs := floats(x)
+	xs := tensorvals.Floats(x)
 	if xs == nil {
 		return nil, errors.Errorf("x must be float32 or float64, not %v", x.Dtype())
 	}
@@ -382,21 +384,6 @@ func prepare(t *trainers.Trainer, x *tensor.Dense) ([]float64, error) {
 func rows(x *tensor.Dense) (n, per int) {
 	n = x.Shape()[0]
 	return n, x.Shape().TotalSize() / n
-}
-
-// floats returns a copy of t's values as float64, nil for other dtypes.
-func floats(t *tensor.Dense) []float64 {
-	switch d := t.Data().(type) {
-	case []float64:
-		return append([]float64(nil), d...)
-	case []float32:
-		out := make([]float64, len(d))
-		for i, v := range d {
-			out[i] = float64(v)
-		}
-		return out
-	}
-	return nil
 }
 
 // like is vals as a float64 tensor of x's shape.

@@ -3,6 +3,8 @@ package explain
 import (
 	"math"
 
+	"github.com/gokeras/gokeras/internal/tensorvals"
+
 	"github.com/gokeras/gokeras/trainers"
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
@@ -59,7 +61,7 @@ func GradCAM(t *trainers.Trainer, x *tensor.Dense, opts ...Option) (*GradCAMResu
 		return nil, errors.Errorf("grad-cam: layer %q gives feature maps of shape %v: want (N, H, W, C)", lg.Layer, s)
 	}
 	hh, ww, ch := s[1], s[2], s[3]
-	as, gs := floats(lg.Activations), floats(lg.Gradients)
+	as, gs := tensorvals.Floats(lg.Activations), tensorvals.Floats(lg.Gradients)
 	coarse := make([]float64, n*hh*ww)
 	heat := make([]float64, n*h*w)
 	for r := 0; r < n; r++ {

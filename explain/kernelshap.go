@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand"
 
+	"github.com/gokeras/gokeras/internal/tensorvals"
+
 	"github.com/gokeras/gokeras/trainers"
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
@@ -68,7 +70,7 @@ func KernelSHAP(t *trainers.Trainer, x, background *tensor.Dense, opts ...Option
 	if background == nil {
 		return nil, errors.New("kernel shap: no background rows")
 	}
-	bs := floats(background)
+	bs := tensorvals.Floats(background)
 	if bs == nil || len(bs) == 0 || len(bs)%m != 0 {
 		return nil, errors.Errorf("kernel shap: background of shape %v and dtype %v: want float rows of %d values (the shape of x's rows)", background.Shape(), background.Dtype(), m)
 	}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand"
 
+	"github.com/gokeras/gokeras/internal/tensorvals"
+
 	"github.com/gokeras/gokeras/trainers"
 	"github.com/pkg/errors"
 	"gorgonia.org/tensor"
@@ -52,9 +54,9 @@ func PermutationImportance(t *trainers.Trainer, x, y *tensor.Dense, opts ...Opti
 	if y == nil {
 		return nil, errors.New("permutation importance: no targets y")
 	}
-	ys := floats(y)
+	ys := tensorvals.Floats(y)
 	if ys == nil {
-		ys = intsAsFloats(y)
+		ys = tensorvals.Ints(y)
 	}
 	if ys == nil || y.Dims() < 1 || y.Shape()[0] != n {
 		return nil, errors.Errorf("permutation importance: targets of shape %v and dtype %v for %d rows: want %d numbers first", y.Shape(), y.Dtype(), n, n)
@@ -64,7 +66,7 @@ func PermutationImportance(t *trainers.Trainer, x, y *tensor.Dense, opts ...Opti
 		if err != nil {
 			return 0, "", err
 		}
-		return metricOf(c.metric, floats(p), ys, n)
+		return metricOf(c.metric, tensorvals.Floats(p), ys, n)
 	}
 	base, metric, err := score(append([]float64(nil), xs...))
 	if err != nil {
@@ -156,26 +158,6 @@ func argmaxOrThreshold(v []float64) int {
 		}
 	}
 	return best
-}
-
-// intsAsFloats is an integer tensor's values as float64, nil for other dtypes.
-func intsAsFloats(t *tensor.Dense) []float64 {
-	var out []float64
-	switch d := t.Data().(type) {
-	case []int:
-		for _, v := range d {
-			out = append(out, float64(v))
-		}
-	case []int64:
-		for _, v := range d {
-			out = append(out, float64(v))
-		}
-	case []int32:
-		for _, v := range d {
-			out = append(out, float64(v))
-		}
-	}
-	return out
 }
 
 // meanStd is the mean and population standard deviation of v.

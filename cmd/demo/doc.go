@@ -12,6 +12,7 @@
 //	demo text -file F.csv -text COL -target COL [-test F] [-model cnn|lstm|transformer] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-save FILE]
 //	demo generate -model FILE [-prompt TEXT] [-tokens N] [-temperature F] [-top-k N] [-top-p F] [-seed N] [-json]
 //	demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion|gradcam] [-layer NAME] [-json]
+//	demo attack -model F -data mnist|fashion-mnist|digits [-attack fgsm|pgd|pgd-l2|cw] [-eps 0.1] [-steps 20] [-n 1000] [-seed S] [-grid out.png] [-json]
 //	demo help
 //
 // "demo help" prints these lines, and "demo COMMAND -h" describes the flags of
@@ -76,6 +77,23 @@
 // convolutional model's -layer, default the last of rank-4 output; -json adds
 // "layer"). The PNG shows the attributions over the image (red raises the
 // score, blue lowers it), written atomically.
+//
+// "demo attack -model F -data D" attacks a saved image classifier on the first
+// -n (default 1000) test images of -data (digits, mnist or fashion-mnist; raw
+// pixels, as the recipes feed them) with package adversarial: -attack fgsm (the
+// default), pgd (L-inf, random start, -steps iterations, default 20, seeded by
+// -seed), pgd-l2 or cw (Carlini-Wagner L2: no bound, -steps sets its Adam
+// iterations when given). -eps (default 0.1) bounds the perturbation (its L2
+// norm for pgd-l2) in units of the pixel range (0.1 on MNIST is 25.5 byte
+// levels). It prints the clean and robust accuracy and the mean L-inf and L2
+// perturbations (in the same units); -json prints one line instead (a LeNet
+// trained for 2 epochs, PGD-20 at eps 0.1 on 2 cores):
+//
+//	{"attack":"pgd","eps":0.1,"n":1000,"clean_accuracy":0.985,"robust_accuracy":0.491,"mean_linf":0.09999,"mean_l2":1.823,"seconds":9.131}
+//
+// -grid F.png writes a picture of the first 10 images, written atomically: the
+// originals, the perturbations (gray 0, scaled to be visible) and the
+// adversarial images.
 //
 // "demo csv -file F" trains an MLP (ReLU hidden layers of the -hidden widths,
 // default 128,64) on any CSV file and prints the summary and the metrics on 20%

@@ -6,7 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
+
+	"github.com/gokeras/gokeras/internal/tensorvals"
 
 	"github.com/gokeras/gokeras/datasets"
 	"github.com/gokeras/gokeras/explain"
@@ -140,7 +141,7 @@ func runExplain(ctx context.Context, path, data string, index int, method, layer
 		if err != nil {
 			return nil, errors.Wrapf(err, "the model's %q attachment", scalerAttachment)
 		}
-		x = tensor.New(tensor.WithShape(x.Shape().Clone()...), tensor.WithBacking(explainFloats(scaled)))
+		x = tensor.New(tensor.WithShape(x.Shape().Clone()...), tensor.WithBacking(tensorvals.Floats(scaled)))
 	}
 	tr, err := trainers.New(m)
 	if err != nil {
@@ -171,14 +172,14 @@ func runExplain(ctx context.Context, path, data string, index int, method, layer
 		var r *explain.GradCAMResult
 		if r, err = explain.GradCAM(tr, x, explain.WithImageShape(img.h, img.w, img.c), explain.WithLayer(layer)); err == nil {
 			res.Layer = r.Layer
-			attr = perChannel(explainFloats(r.Heatmaps), img.c)
+			attr = perChannel(tensorvals.Floats(r.Heatmaps), img.c)
 		}
 	}
 	if err != nil {
 		return nil, err
 	}
 	scale := max(1, 224/max(img.h, img.w))
-	pic, err := explain.Overlay(img.pixels, explainFloats(attr), img.h, img.w, img.c, scale)
+	pic, err := explain.Overlay(img.pixels, tensorvals.Floats(attr), img.h, img.w, img.c, scale)
 	if err != nil {
 		return nil, err
 	}
@@ -200,61 +201,16 @@ func perChannel(heat []float64, c int) *tensor.Dense {
 	return tensor.New(tensor.WithShape(len(out)), tensor.WithBacking(out))
 }
 
-// loadExplainImage returns test image index of the data set.
+// loadExplainImage returns test image index of the data set (see
+// loadTestImages for the units).
 func loadExplainImage(data string, index int) (*explainImage, error) {
-	var (
-		x, y    *tensor.Dense
-		h, w, c int
-		scale   float64
-	)
-	switch data {
-	case "digits":
-		s, err := datasets.Digits()
-		if err != nil {
-			return nil, err
-		}
-		x, y, h, w, c, scale = s.Test.X(), s.Test.Y(), 8, 8, 1, 1
-	case "mnist", "fashion-mnist":
-		load := datasets.MNIST
-		if data == "fashion-mnist" {
-			load = datasets.FashionMNIST
-		}
-		s, err := load("")
-		if err != nil {
-			return nil, err
-		}
-		// The loaders scale bytes to [0, 1]; the recipes' models take the bytes.
-		x, y, h, w, c, scale = s.Test.X(), s.Test.Y(), 28, 28, 1, 255
+	im, err := loadTestImages(data, index+1)
+	if err != nil {
+		return nil, err
 	}
-	n := x.Shape()[0]
-	if index >= n {
-		return nil, errors.Errorf("-index %d: the %s test split has %d images (0..%d)", index, data, n, n-1)
+	if index >= im.total {
+		return nil, errors.Errorf("-index %d: the %s test split has %d images (0..%d)", index, data, im.total, im.total-1)
 	}
-	per := h * w * c
-	all := explainFloats(x)
-	if len(all) != n*per {
-		return nil, errors.Errorf("%s: %d values for %d images of %dx%dx%d", data, len(all), n, h, w, c)
-	}
-	img := &explainImage{pixels: all[index*per : (index+1)*per], h: h, w: w, c: c, label: int(explainFloats(y)[index])}
-	if scale != 1 {
-		for i, v := range img.pixels {
-			img.pixels[i] = math.Round(v * scale) // v/255 back to the byte v
-		}
-	}
-	return img, nil
-}
-
-// explainFloats is t's values as float64 (nil for other dtypes).
-func explainFloats(t *tensor.Dense) []float64 {
-	switch d := t.Data().(type) {
-	case []float64:
-		return append([]float64(nil), d...)
-	case []float32:
-		out := make([]float64, len(d))
-		for i, v := range d {
-			out[i] = float64(v)
-		}
-		return out
-	}
-	return nil
+	per := im.h * im.w * im.c
+	return &explainImage{pixels: im.pixels[index*per : (index+1)*per], h: im.h, w: im.w, c: im.c, label: im.labels[index]}, nil
 }
