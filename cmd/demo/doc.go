@@ -13,6 +13,7 @@
 //	demo generate -model FILE [-prompt TEXT] [-tokens N] [-temperature F] [-top-k N] [-top-p F] [-seed N] [-json]
 //	demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion|gradcam] [-layer NAME] [-json]
 //	demo attack -model F -data mnist|fashion-mnist|digits [-attack fgsm|pgd|pgd-l2|cw] [-eps 0.1] [-steps 20] [-n 1000] [-seed S] [-grid out.png] [-json]
+//	demo privacy [-n 60000] [-batch 256] [-noise 1.1] [-epochs 60] [-delta 1e-5] [-json]
 //	demo help
 //
 // "demo help" prints these lines, and "demo COMMAND -h" describes the flags of
@@ -94,6 +95,17 @@
 // -grid F.png writes a picture of the first 10 images, written atomically: the
 // originals, the perturbations (gray 0, scaled to be visible) and the
 // adversarial images.
+//
+// "demo privacy" prints the epsilon that DP-SGD spends at -delta (default
+// 1e-5; in (0, 1)) on -n examples (60000) in batches of -batch (256) with noise
+// multiplier -noise (1.1) for -epochs (60), by package privacy's Rényi DP
+// accountant for the sampled Gaussian mechanism: sampling rate q = batch/n,
+// epochs*ceil(n/batch) steps, the best of its default orders, the improved
+// RDP-to-DP conversion (the classic one is printed beside it). It assumes
+// Poisson sampling; shuffled fixed-size batches are commonly reported with it
+// as an approximation. -json prints one line:
+//
+//	{"epsilon":2.6007181389424776,"delta":0.00001,"noise_multiplier":1.1,"sampling_rate":0.004266666666666667,"steps":14100,"order":8}
 //
 // "demo csv -file F" trains an MLP (ReLU hidden layers of the -hidden widths,
 // default 128,64) on any CSV file and prints the summary and the metrics on 20%
