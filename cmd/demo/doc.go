@@ -14,6 +14,7 @@
 //	demo explain -model FILE -out F.png [-data digits|mnist|fashion-mnist] [-index N] [-method saliency|smoothgrad|ig|occlusion|gradcam] [-layer NAME] [-json]
 //	demo attack -model F -data mnist|fashion-mnist|digits [-attack fgsm|pgd|pgd-l2|cw] [-eps 0.1] [-steps 20] [-n 1000] [-seed S] [-grid out.png] [-json]
 //	demo privacy [-n 60000] [-batch 256] [-noise 1.1] [-epochs 60] [-delta 1e-5] [-json]
+//	demo audit -model FILE -data digits|mnist|fashion-mnist|iris|wine|breast-cancer [-n 1000] [-json]
 //	demo help
 //
 // "demo help" prints these lines, and "demo COMMAND -h" describes the flags of
@@ -95,6 +96,18 @@
 // -grid F.png writes a picture of the first 10 images, written atomically: the
 // originals, the perturbations (gray 0, scaled to be visible) and the
 // adversarial images.
+//
+// "demo audit -model F -data D" runs package audit's loss-threshold
+// membership-inference attack (Yeom et al. 2018) on a saved classifier: the
+// losses of the first -n (default 1000) rows of D's training split, which the
+// model was trained on, against those of the first -n of its test split. It
+// prints the attack's ROC AUC (0.5: the losses tell nothing) and its membership
+// advantage (the best true-positive minus false-positive rate over loss
+// thresholds); -json prints one line with model, data, members, non_members,
+// auc, advantage, threshold, member_loss and non_member_loss. The loss is the
+// one the model was trained with (saved with the trainer), else
+// sparse_categorical_crossentropy. Rows are in the units the recipes' models
+// take (raw pixels, raw features).
 //
 // "demo privacy" prints the epsilon that DP-SGD spends at -delta (default
 // 1e-5; in (0, 1)) on -n examples (60000) in batches of -batch (256) with noise

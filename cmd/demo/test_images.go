@@ -10,7 +10,7 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// testImages are the first test images of a data set in the units the zoo
+// testImages are the first images of a data set's split in the units the zoo
 // recipes feed them (raw: counts 0..16 for digits, bytes 0..255 for MNIST and
 // Fashion-MNIST), with their labels.
 type testImages struct {
@@ -24,7 +24,11 @@ type testImages struct {
 
 // loadTestImages returns the first n test images of the data set (all of them
 // when the split has fewer).
-func loadTestImages(data string, n int) (*testImages, error) {
+func loadTestImages(data string, n int) (*testImages, error) { return loadImages(data, false, n) }
+
+// loadImages returns the first n images of the data set's training split (train)
+// or test split (all of them when the split has fewer).
+func loadImages(data string, train bool, n int) (*testImages, error) {
 	var (
 		x, y *tensor.Dense
 		im   = &testImages{c: 1}
@@ -35,7 +39,11 @@ func loadTestImages(data string, n int) (*testImages, error) {
 		if err != nil {
 			return nil, err
 		}
-		x, y, im.h, im.w, im.max = s.Test.X(), s.Test.Y(), 8, 8, 16
+		d := s.Test
+		if train {
+			d = s.Train
+		}
+		x, y, im.h, im.w, im.max = d.X(), d.Y(), 8, 8, 16
 	case "mnist", "fashion-mnist":
 		load := datasets.MNIST
 		if data == "fashion-mnist" {
@@ -45,8 +53,12 @@ func loadTestImages(data string, n int) (*testImages, error) {
 		if err != nil {
 			return nil, err
 		}
+		d := s.Test
+		if train {
+			d = s.Train
+		}
 		// The loaders scale bytes to [0, 1]; the recipes' models take the bytes.
-		x, y, im.h, im.w, im.max = s.Test.X(), s.Test.Y(), 28, 28, 255
+		x, y, im.h, im.w, im.max = d.X(), d.Y(), 28, 28, 255
 	default:
 		return nil, errors.Errorf("unknown data set %q (valid: digits, mnist, fashion-mnist)", data)
 	}
