@@ -66,6 +66,9 @@ func (t *Trainer) EvaluateMulti(ctx context.Context, ds datasets.Multi, opts ...
 
 // evaluate runs the batches of every part in order (no shuffling).
 func (t *Trainer) evaluate(ctx context.Context, parts []part, batch int) (Logs, error) {
+	if t.distOn() {
+		return t.evaluateDist(ctx, parts, batch)
+	}
 	batches, err := epochBatches(parts, batch, false, nil)
 	if err != nil {
 		return nil, errors.Wrap(err, "evaluate")

@@ -83,10 +83,13 @@ func (t *Trainer) FitMulti(ctx context.Context, ds datasets.Multi, opts ...FitOp
 			return nil, err
 		}
 	}
+	if err := t.distBegin(tparts, c); err != nil {
+		return nil, err
+	}
 	hist := &History{}
 	t.fit = fitState{epochs: c.epochs, steps: stepsPerEpoch(tparts, c.batch), verbose: c.verbose}
-	cbs := append([]Callback{hist}, progressCallbacks(t.output(), c.verbose)...)
-	cbs = append(cbs, c.callbacks...)
+	cbs := append([]Callback{hist}, t.rankCallbacks(progressCallbacks(t.output(), c.verbose))...)
+	cbs = append(cbs, t.rankCallbacks(c.callbacks)...)
 	t.stop = false
 	for _, cb := range cbs {
 		if err := cb.OnTrainBegin(t); err != nil {
@@ -244,6 +247,9 @@ func (a *tally) logs(l Logs) {
 // buckets of a datasets.Bucketed) each come from one part; their order is shuffled
 // with the epoch's seeded source (see epochBatches).
 func (t *Trainer) trainEpoch(ctx context.Context, parts []part, c fitConfig, epoch int, cbs []Callback) (Logs, error) {
+	if t.distOn() {
+		return t.trainEpochDist(ctx, parts, c, epoch, cbs)
+	}
 	rng := epochRand(t.seed, epoch)
 	batches, err := epochBatches(parts, c.batch, c.shuffle, rng)
 	if err != nil {
@@ -281,20 +287,30 @@ func (t *Trainer) trainEpoch(ctx context.Context, parts []part, c fitConfig, epo
 		if err := t.step(p); err != nil {
 			return nil, errors.Wrap(err, "fit: optimizer step")
 		}
-		acc.logs(logs)
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			logs["loss"] = loss
-		}
-		for _, cb := range cbs {
-			if err := cb.OnBatchEnd(t, epoch, b, logs); err != nil {
-				return nil, errors.Wrap(err, "fit: callback")
-			}
+		if err := t.endBatch(acc, logs, loss, cbs, epoch, b); err != nil {
+			return nil, err
 		}
 		if t.stop {
 			break
 		}
 	}
 	return logs.clone(), nil
+}
+
+// endBatch puts the running averages of the epoch so far into logs (the batch's
+// own loss when it is not finite, so that TerminateOnNaN sees it) and calls the
+// callbacks' OnBatchEnd.
+func (t *Trainer) endBatch(acc *tally, logs Logs, loss float64, cbs []Callback, epoch, b int) error {
+	acc.logs(logs)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		logs["loss"] = loss
+	}
+	for _, cb := range cbs {
+		if err := cb.OnBatchEnd(t, epoch, b, logs); err != nil {
+			return errors.Wrap(err, "fit: callback")
+		}
+	}
+	return nil
 }
 
 func updateMetrics(ms []metrics.Metric, pred, target []float64, rows int) error {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/gokeras/gokeras/distributed"
 	"github.com/gokeras/gokeras/graph"
 	"github.com/gokeras/gokeras/layers"
 	"github.com/pkg/errors"
@@ -38,6 +39,8 @@ type Trainer struct {
 	// Fit in progress. See StatefulCallback.
 	cbStates map[string]CallbackState
 	cbKeys   []keyedCallback
+	comm     distributed.Comm // WithDistributed (nil: this process alone)
+	dist     *distState       // the distributed Fit's buffers
 }
 
 // fitState describes the Fit in progress, for callbacks.
@@ -77,6 +80,7 @@ type config struct {
 	denseEmb *bool
 	// progLimit is WithProgramCacheSize (0: DefaultProgramCacheSize).
 	progLimit int
+	comm      distributed.Comm // WithDistributed (nil: none)
 }
 
 // WithOptimizer sets the optimizer (default Adam(0.001)); see WithOptimizerName
@@ -261,7 +265,7 @@ func New(model layers.Model, opts ...Option) (*Trainer, error) {
 		seed: c.seed, out: c.out,
 		programs: map[programKey]*program{}, lossName: singleLoss(heads),
 		denseEmbeddings: c.denseEmb != nil && *c.denseEmb,
-		progLimit:       c.progLimit,
+		progLimit:       c.progLimit, comm: c.comm,
 	}, nil
 }
 
