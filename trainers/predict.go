@@ -49,32 +49,39 @@ func (t *Trainer) PredictNamed(x map[string]*tensor.Dense, opts ...FitOption) (m
 // PredictTensors returns the outputs, in the order of the model's outputs, for
 // inputs given in the order of the model's inputs (each (N, input...), the same N).
 func (t *Trainer) PredictTensors(xs []*tensor.Dense, opts ...FitOption) ([]*tensor.Dense, error) {
+	outs, _, err := t.predictTensors(predictProgram, xs, opts)
+	return outs, err
+}
+
+// predictTensors runs the programs of kind (predictProgram or logitsProgram) over
+// the rows of xs, a batch at a time.
+func (t *Trainer) predictTensors(kind programKind, xs []*tensor.Dense, opts []FitOption) (outs []*tensor.Dense, last *program, err error) {
 	c, err := newFitConfig("predict", []string{"batch", "verbose"}, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ins, steps, err := t.predictSpecs(xs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	n, err := checkInputs("predict", ins, t.inputLabel, xs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := checkIDsOf("predict", t.model, t.inputLabel, xs); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	outSpecs := t.model.Outputs()
-	outs := make([]*tensor.Dense, len(outSpecs))
+	outs = make([]*tensor.Dense, len(outSpecs))
 	for i, o := range outSpecs {
 		outs[i] = tensor.New(tensor.Of(outputDType(t.model, o)), tensor.WithShape(append([]int{n}, o.Shape...)...))
 	}
 	idx := make([]int, 0, c.batch)
 	for start := 0; start < n; start += c.batch {
 		b := min(c.batch, n-start)
-		p, err := t.program(predictProgram, b, steps)
+		p, err := t.program(kind, b, steps)
 		if err != nil {
-			return nil, errors.Wrapf(err, "predict: compile the program for batch %d%s", b, stepsLabel(steps))
+			return nil, nil, errors.Wrapf(err, "predict: compile the program for batch %d%s", b, stepsLabel(steps))
 		}
 		for i, x := range xs {
 			per := prod(ins[i].Shape)
@@ -85,14 +92,15 @@ func (t *Trainer) PredictTensors(xs []*tensor.Dense, opts ...FitOption) ([]*tens
 			for r := 0; r < b; r++ {
 				idx = append(idx, start+r)
 			}
-			return nil, errors.Wrap(describeRunError(err, idx), "predict")
+			return nil, nil, errors.Wrap(describeRunError(err, idx), "predict")
 		}
 		for i, o := range outSpecs {
 			per := prod(o.Shape)
 			copyValues(outs[i], start*per, p.output(i), 0, b*per)
 		}
+		last = p
 	}
-	return outs, nil
+	return outs, last, nil
 }
 
 // outputDType is the dtype of predictions of output o: Int64 (or another integer

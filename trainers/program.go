@@ -16,6 +16,7 @@ const (
 	trainProgram   programKind = iota // loss, outputs and gradients, Train mode
 	evalProgram                       // loss and outputs, Infer mode
 	predictProgram                    // outputs, Infer mode
+	logitsProgram                     // outputs before their softmax or sigmoid, Infer mode
 )
 
 // programKey identifies a compiled program: its kind, batch size and sequence
@@ -46,6 +47,9 @@ type program struct {
 	rowGrads  []*graph.RowGrad
 	used      uint64 // the trainer's use count at the last use (least recently used is evicted)
 	pinned    bool   // in use by a step: never evicted (see transformBatch)
+	// activation is, for a logitsProgram, the activation ("softmax", "sigmoid")
+	// whose input replaced the first output; "" when it had none.
+	activation string
 }
 
 // program returns the cached program of the given kind, batch and steps (0: the
@@ -104,7 +108,17 @@ func (t *Trainer) compile(kind programKind, batch, steps int) (p *program, err e
 	if p.outs, err = t.model.ForwardMulti(g, xn); err != nil {
 		return nil, err
 	}
-	if kind != predictProgram {
+	if kind == logitsProgram {
+		for i, o := range p.outs {
+			if l, act, ok := g.Logits(o); ok {
+				p.outs[i] = l
+				if i == 0 {
+					p.activation = act
+				}
+			}
+		}
+	}
+	if kind != predictProgram && kind != logitsProgram {
 		if err := t.addLoss(p, g); err != nil {
 			return nil, err
 		}
