@@ -47,6 +47,15 @@
 //   - "iris": an MLP 4-16-3 on Iris, standardized by a Normalization layer inside
 //     the model; 100 epochs, batch 16, learning
 //     rate 0.01; test accuracy >= 0.95.
+//   - "kws": keyword spotting (KWSRecipe) on the 20 words of
+//     datasets.SpeechCommands (the ten digits and Speech Commands' ten
+//     commands, spoken by espeak-ng: 2,240 training and 800 test clips of 1 s,
+//     the test speakers, espeak-ng's variants, never heard in training), as
+//     log-mel images (40 mels, 25 ms windows, 10 ms hop: 101x40) through
+//     TensorFlow's simple-audio network (average pooling, Conv2D 32 and 64, max
+//     pooling, dropout, Dense 128-20); 12 epochs, batch 32, learning rate 0.001;
+//     test accuracy >= 0.95 on the held-out voices; KWSConfig.ConfusionPNG
+//     draws the confusion matrix with the words as labels.
 //   - "lenet": LeNet-5 on MNIST; 6 epochs, batch 64, learning rate 0.002; test
 //     accuracy >= 0.99 in minutes.
 //   - "linear": linear regression y = 3x + 2 + U(0,1) on 1000 points with one

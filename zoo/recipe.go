@@ -33,6 +33,7 @@ func Recipes() []Recipe {
 		gptRecipe(),
 		inceptionRecipe(),
 		irisRecipe(),
+		kwsRecipe(),
 		lenetRecipe(),
 		linearRecipe(),
 		logisticRecipe(),

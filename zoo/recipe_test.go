@@ -85,6 +85,14 @@ var shortRuns = map[string]struct {
 	s      zoo.Settings
 	min    map[string]float64 // minimum test metrics
 }{
+	// Keyword spotting on 10 spoken clips per word (4 per word for testing, 280
+	// clips made by espeak-ng in seconds, then cached), four epochs: above the
+	// 0.05 of chance (TestKWSRecipe checks the published 0.95).
+	"kws": {
+		recipe: func() zoo.Recipe { return zoo.KWSRecipe(zoo.KWSConfig{TrainPerWord: 10, TestPerWord: 4}) },
+		s:      zoo.Settings{Epochs: 4},
+		min:    map[string]float64{"accuracy": 0.15},
+	},
 	// A tiny GPT on the first 4,000 characters of Opticks, tested on the first
 	// 1,000 held-out ones: the pipeline (TestGPTLearnsOpticks checks learning).
 	"gpt-opticks": {
@@ -162,6 +170,8 @@ func TestRunShort(t *testing.T) {
 	for _, r := range zoo.Recipes() {
 		t.Run(r.Name, func(t *testing.T) {
 			switch r.Name {
+			case "kws":
+				needEspeak(t) // its speech is made by espeak-ng
 			case "lenet", "resnet-fashion":
 				// minutes per epoch on two cores: run by the convergence tests
 				// (GOKERAS_LONG=1) and by hand with demo run
