@@ -34,4 +34,17 @@
 // WithBatchSize (default 64) at a time by programs compiled once per batch size
 // and cached with the trainer's. The same options give the same examples: the
 // only randomness is PGD's start, drawn from WithSeed row after row.
+//
+// # Adversarial training
+//
+// Training(method, eps, opts...) is a trainers fit option (a
+// trainers.BatchTransform) that replaces each training batch, or WithFraction of
+// its rows (default 1), by attacks on the model as it is before the step:
+// TrainFGSMRS, FGSM from a uniform random start in the eps-ball with a step of
+// 1.25*eps (Wong, Rice and Kolter 2020: "Fast is better than free"), or TrainPGD,
+// PGD with 10 steps of 2.5*eps/steps by default (Madry et al. 2018). Its random
+// numbers come from each batch's seed (trainers.Batch.Seed), so a rerun or a
+// resumed run trains the same; the bounds hold in the input's own dtype. Zoo
+// recipe lenet-robust trains LeNet-5 with it on MNIST (PGD-20 accuracy 0.936 at
+// eps 0.1 against 0.517 for plain training).
 package adversarial

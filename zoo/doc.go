@@ -58,6 +58,10 @@
 //     draws the confusion matrix with the words as labels.
 //   - "lenet": LeNet-5 on MNIST; 6 epochs, batch 64, learning rate 0.002; test
 //     accuracy >= 0.99 in minutes.
+//   - "lenet-robust": the same LeNet-5 on MNIST, adversarially trained with FGSM
+//     and a random start (adversarial.Training) at eps 0.1 of the pixel range;
+//     10 epochs, batch 64, learning rate 0.002; test accuracy >= 0.98 and PGD-20
+//     accuracy at eps 0.1 >= 0.90 (Result.Robust) in ~14 min on 2 cores.
 //   - "linear": linear regression y = 3x + 2 + U(0,1) on 1000 points with one
 //     Dense unit and the mse loss, compared with the closed-form least-squares
 //     fit; 200 epochs, batch 100, learning rate 0.05; weight and bias within 0.02

@@ -27,6 +27,7 @@ func ExampleRecipes() {
 	// iris
 	// kws
 	// lenet
+	// lenet-robust
 	// linear
 	// logistic
 	// mlp
@@ -43,7 +44,7 @@ func ExampleFind() {
 	_, err := zoo.Find("resnet")
 	fmt.Println(err)
 	// Output:
-	// zoo: unknown recipe "resnet" (valid: bert-fortunes, ctr-logistic, ctr-mlp, dcn, deepfm, dense, digits, fortunes-cnn, fortunes-lstm, fortunes-transformer, gpt-opticks, inception, iris, kws, lenet, linear, logistic, mlp, mnist, multitask-digits, resnet-fashion, siamese-digits, two-tower, vgg-digits, widedeep)
+	// zoo: unknown recipe "resnet" (valid: bert-fortunes, ctr-logistic, ctr-mlp, dcn, deepfm, dense, digits, fortunes-cnn, fortunes-lstm, fortunes-transformer, gpt-opticks, inception, iris, kws, lenet, lenet-robust, linear, logistic, mlp, mnist, multitask-digits, resnet-fashion, siamese-digits, two-tower, vgg-digits, widedeep)
 }
 
 func ExampleFind_run() {

@@ -35,6 +35,7 @@ func Recipes() []Recipe {
 		irisRecipe(),
 		kwsRecipe(),
 		lenetRecipe(),
+		lenetRobustRecipe(),
 		linearRecipe(),
 		logisticRecipe(),
 		mlpRecipe(),

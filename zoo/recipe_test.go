@@ -85,6 +85,14 @@ var shortRuns = map[string]struct {
 	s      zoo.Settings
 	min    map[string]float64 // minimum test metrics
 }{
+	// MNIST: two epochs of FGSM-RS training on the first 2,000 training images,
+	// tested on the first 500 test images, PGD-20 on the first 100 (a model
+	// that does not learn stays near 0.1).
+	"lenet-robust": {
+		recipe: func() zoo.Recipe { return zoo.LenetRobustRecipeRows(2000, 500, 100) },
+		s:      zoo.Settings{Epochs: 2},
+		min:    map[string]float64{"accuracy": 0.6},
+	},
 	// Keyword spotting on 10 spoken clips per word (4 per word for testing, 280
 	// clips made by espeak-ng in seconds, then cached), four epochs: above the
 	// 0.05 of chance (TestKWSRecipe checks the published 0.95).

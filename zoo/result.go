@@ -29,6 +29,9 @@ type Result struct {
 	// Extra holds recipe-specific numbers (nil when a recipe has none); "linear"
 	// reports "weight", "bias", "ls_weight" and "ls_bias".
 	Extra map[string]float64
+	// Robust is the accuracy under attack of a recipe trained against attacks
+	// (lenet-robust); nil for the others.
+	Robust *Robustness
 	// Summary is the model's Keras-style layer table.
 	Summary string
 	// History holds the per-epoch logs of training.

@@ -75,6 +75,7 @@ type jsonResult struct {
 	Train   map[string]jsonFloat `json:"train"`
 	Test    map[string]jsonFloat `json:"test"`
 	Extra   map[string]jsonFloat `json:"extra,omitempty"`
+	Robust  *zoo.Robustness      `json:"robust,omitempty"`
 }
 
 // writeJSON writes res as one JSON object on one line.
@@ -86,6 +87,7 @@ func writeJSON(w io.Writer, res *zoo.Result) error {
 		Train:   jsonFloats(res.Train),
 		Test:    jsonFloats(res.Test),
 		Extra:   jsonFloats(res.Extra),
+		Robust:  res.Robust,
 	})
 	if err != nil {
 		return errors.Wrap(err, "encode the result as JSON")
