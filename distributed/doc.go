@@ -31,4 +31,14 @@
 // aborts; an error in one rank does not stop the others, and a rank that
 // returns early leaves the others waiting in their next collective, so the
 // trainer tells every rank of a failure through its per-step allreduce.
+//
+// Faults: a rank that dies (killed, out of memory) makes Open MPI's mpirun
+// abort the whole job: the other ranks are killed and mpirun exits non-zero
+// within seconds (distributed/run_fault_test.sh measures it), rather than
+// waiting in a collective. To lose little, write checkpoints with
+// trainers.ModelCheckpoint (rank 0 alone writes, atomically; Period N: every N
+// epochs) and start the job again with trainers.ResumeFrom on the last one:
+// the resumed training ends with the weights of a run never stopped, and what
+// is lost is at most the epochs since that checkpoint (checkpoints are taken
+// at the end of epochs).
 package distributed

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pkg/errors"
+	"gorgonia.org/tensor"
 )
 
 // ModelCheckpoint saves the trainer (model and training state, see Trainer.Save)
@@ -32,6 +33,11 @@ type ModelCheckpoint struct {
 	KeepLast int
 	// WeightsOnly saves the model alone, without the training state.
 	WeightsOnly bool
+	// Period saves at the end of every Period-th epoch only (epochs Period,
+	// 2·Period, ..., counted from 1 as Keras' period; default 0 or 1: every
+	// epoch). Training resumed from such a file (ResumeFrom) redoes at most the
+	// Period-1 epochs run since it was written.
+	Period int
 
 	m     monitor
 	saved []string
@@ -48,6 +54,9 @@ func (c *ModelCheckpoint) OnTrainBegin(*Trainer) error {
 	if c.KeepLast < 0 {
 		return errors.Errorf("model checkpoint: keep last %d must not be negative", c.KeepLast)
 	}
+	if c.Period < 0 {
+		return errors.Errorf("model checkpoint: period %d must not be negative", c.Period)
+	}
 	m, err := newMonitor(c.Monitor, c.Mode, 0)
 	c.m, c.saved = m, nil
 	return errors.Wrap(err, "model checkpoint")
@@ -59,6 +68,9 @@ func (c *ModelCheckpoint) lastAtEpochEnd() {}
 
 // OnEpochEnd saves when due and removes files beyond KeepLast.
 func (c *ModelCheckpoint) OnEpochEnd(t *Trainer, epoch int, logs Logs) error {
+	if c.Period > 1 && (epoch+1)%c.Period != 0 {
+		return nil
+	}
 	if c.SaveBestOnly {
 		v, err := c.m.value(logs)
 		if err != nil {
@@ -129,4 +141,64 @@ func (c *ModelCheckpoint) LoadState(_ *Trainer, s CallbackState) error {
 	}
 	c.saved = append([]string(nil), st.Saved...)
 	return errors.Wrap(c.m.setState(st.monitorState), "model checkpoint")
+}
+
+// ResumeFrom resumes a Fit from a file written by Trainer.Save or
+// ModelCheckpoint (the model with its training state), for a trainer made
+// afresh with New on a model of the same architecture: Fit starts at the
+// file's epoch (as InitialEpoch; a later InitialEpoch overrides it) and, before
+// its first step, copies the file's weights into the trainer's model, takes the
+// file's optimizer (settings, schedule, step count and state) and gives the
+// saved callback states back to the callbacks of the same kind and settings.
+// With the same data, seed and options, the resumed Fit ends with the weights
+// of a Fit never stopped, bit for bit. The file is read when Fit reads its
+// options; an unreadable file, weights of other shapes or dtypes, or another
+// seed than the trainer's is an error of Fit. Under WithDistributed every rank
+// must pass the same file (a shared folder, or a copy on each machine).
+func ResumeFrom(path string) FitOption {
+	return fitFunc(func(c *fitConfig) {
+		c.set["resume"] = true
+		from, err := Load(path)
+		if err != nil {
+			c.err = errors.Wrap(err, "resume")
+			return
+		}
+		c.initialEpoch = from.epoch
+		c.callbacks = append(c.callbacks, &resumer{from: from, path: path})
+	})
+}
+
+// resumer is ResumeFrom's callback: it puts the loaded trainer's state into the
+// trainer of the Fit when training begins, before Fit hands the callbacks their
+// saved states.
+type resumer struct {
+	BaseCallback
+	from *Trainer
+	path string
+}
+
+// OnTrainBegin copies the weights, the optimizer, the epoch and the callback
+// states of the loaded trainer.
+func (r *resumer) OnTrainBegin(t *Trainer) error {
+	f := r.from
+	if f.seed != t.seed {
+		return errors.Errorf("resume from %s: it was trained with seed %d, this trainer has seed %d: resume with the same seed", r.path, f.seed, t.seed)
+	}
+	ps, qs := t.model.Params(), f.model.Params()
+	if len(ps) != len(qs) {
+		return errors.Errorf("resume from %s: the file's model has %d weights, this model %d: resume the same model", r.path, len(qs), len(ps))
+	}
+	for i, p := range ps {
+		q := qs[i]
+		if p.Value.Dtype() != q.Value.Dtype() || !p.Value.Shape().Eq(q.Value.Shape()) {
+			return errors.Errorf("resume from %s: weight %d (%s) is %v %v in the file, %v %v in this model", r.path, i, p.Name, q.Value.Dtype(), q.Value.Shape(), p.Value.Dtype(), p.Value.Shape())
+		}
+	}
+	for i, p := range ps {
+		if err := tensor.Copy(p.Value, qs[i].Value); err != nil {
+			return errors.Wrapf(err, "resume from %s: weight %s", r.path, p.Name)
+		}
+	}
+	t.opt, t.epoch, t.cbStates = f.opt, f.epoch, f.cbStates
+	return nil
 }

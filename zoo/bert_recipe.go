@@ -234,6 +234,7 @@ func pretrainBERT(ctx context.Context, encoder *layers.Functional, cfg BERTConfi
 	if s.Out != nil {
 		opts = append(opts, trainers.WithOutput(s.Out))
 	}
+	opts = s.trainerOpts(opts...)
 	tr, err := trainers.New(mlm, opts...)
 	if err != nil {
 		return errors.Wrap(err, "new trainer")
@@ -275,13 +276,14 @@ func fineTuneBERT(ctx context.Context, encoder *layers.Functional, cfg BERTConfi
 	if s.Out != nil {
 		opts = append(opts, trainers.WithOutput(s.Out))
 	}
+	opts = s.trainerOpts(opts...)
 	tr, err := trainers.New(model, opts...)
 	if err != nil {
 		return nil, errors.Wrap(err, "new trainer")
 	}
 	defer tr.Close() // releases the compiled programs; the trainer stays usable
 	start := time.Now()
-	hist, err := tr.Fit(ctx, data.trainX, data.trainY, trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize), trainers.Verbose(s.Verbose))
+	hist, err := tr.Fit(ctx, data.trainX, data.trainY, s.fitOpts(trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize), trainers.Verbose(s.Verbose))...)
 	if err != nil {
 		return nil, errors.Wrap(err, "fit")
 	}

@@ -79,6 +79,7 @@ func trainCSVParts(ctx context.Context, p *csvParts, task CSVTask, hidden []int,
 	if s.Out != nil {
 		opts = append(opts, trainers.WithOutput(s.Out))
 	}
+	opts = s.trainerOpts(opts...)
 	tr, err := trainers.New(model, opts...)
 	if err != nil {
 		return nil, errors.Wrap(err, "new trainer")
@@ -95,7 +96,7 @@ func trainCSVParts(ctx context.Context, p *csvParts, task CSVTask, hidden []int,
 			&trainers.EarlyStopping{Monitor: "val_loss", Patience: cfg.patience, RestoreBestWeights: true}))
 	}
 	start := time.Now()
-	hist, err := tr.FitMulti(ctx, train, fitOpts...)
+	hist, err := tr.FitMulti(ctx, train, s.fitOpts(fitOpts...)...)
 	if err != nil {
 		return nil, errors.Wrap(err, "fit")
 	}

@@ -93,7 +93,7 @@ func runRobust(ctx context.Context, run robustRun, s Settings) (*Result, error) 
 	if s.Out != nil {
 		opts = append(opts, trainers.WithOutput(s.Out))
 	}
-	tr, err := trainers.New(model, opts...)
+	tr, err := trainers.New(model, s.trainerOpts(opts...)...)
 	if err != nil {
 		return nil, errors.Wrap(err, "new trainer")
 	}
@@ -110,8 +110,8 @@ func runRobust(ctx context.Context, run robustRun, s Settings) (*Result, error) 
 		return attack(t, b)
 	}
 	start := time.Now()
-	hist, err := tr.FitMulti(ctx, train, trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize),
-		trainers.Verbose(s.Verbose), trainers.BatchTransform(warm))
+	hist, err := tr.FitMulti(ctx, train, s.fitOpts(trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize),
+		trainers.Verbose(s.Verbose), trainers.BatchTransform(warm))...)
 	if err != nil {
 		return nil, errors.Wrap(err, "fit")
 	}

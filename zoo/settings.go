@@ -4,6 +4,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/gokeras/gokeras/trainers"
 	"github.com/pkg/errors"
 )
 
@@ -32,6 +33,48 @@ type Settings struct {
 	// Corpus is a UTF-8 text file that the text recipes (gpt-opticks) train on
 	// instead of their own text (default "": the recipe's).
 	Corpus string
+	// Options are trainer and Fit options that the run adds to the recipe's
+	// own (default nil: none): distributed training, checkpoints, resuming (see
+	// RunOptions). A pointer, so that Settings stay comparable with ==.
+	Options *RunOptions
+}
+
+// RunOptions are options a recipe run adds to the recipe's own.
+type RunOptions struct {
+	// TrainerOptions are added after the recipe's own options to every
+	// trainers.New of the run (default none), so that they add settings the
+	// recipe does not choose or override its own: trainers.WithDistributed to
+	// train across MPI ranks (cmd/demo's -distributed), for example. A recipe
+	// that trains several models (a pretraining, a baseline) gives them to each.
+	// A recipe that does not take them trains as published (Result.Trainer.Ranks
+	// tells whether WithDistributed was taken).
+	TrainerOptions []trainers.Option
+	// FitOptions are added after the recipe's own options to the Fit of the
+	// recipe's model (default none): trainers.Callbacks with a
+	// trainers.ModelCheckpoint to write checkpoints, trainers.ResumeFrom to
+	// resume from one (cmd/demo's -checkpoint-every and -resume). A recipe that
+	// trains another model before its own (BERT's pretraining, a text
+	// recipe's baseline) gives them to its own model's Fit only: a resumed run
+	// redoes the earlier, seeded training alike and resumes the last.
+	FitOptions []trainers.FitOption
+}
+
+// trainerOpts returns opts followed by s.Options.TrainerOptions (opts alone
+// without Options).
+func (s Settings) trainerOpts(opts ...trainers.Option) []trainers.Option {
+	if s.Options == nil {
+		return opts
+	}
+	return append(opts, s.Options.TrainerOptions...)
+}
+
+// fitOpts returns opts followed by s.Options.FitOptions (opts alone without
+// Options).
+func (s Settings) fitOpts(opts ...trainers.FitOption) []trainers.FitOption {
+	if s.Options == nil {
+		return opts
+	}
+	return append(opts, s.Options.FitOptions...)
 }
 
 // withDefaults returns s with every zero field replaced by the field of d, after
@@ -67,6 +110,9 @@ func (s Settings) withDefaults(d Settings) (Settings, error) {
 	}
 	if s.Corpus == "" {
 		s.Corpus = d.Corpus
+	}
+	if s.Options == nil {
+		s.Options = d.Options
 	}
 	return s, nil
 }

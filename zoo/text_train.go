@@ -125,7 +125,7 @@ func TrainText(ctx context.Context, train, test *datasets.TextSet, cfg TextConfi
 	if err != nil {
 		return nil, err
 	}
-	tr, hist, secs, err := fitText(ctx, model, fitData, valData, cfg, s, s.LR, s.Epochs, s.Verbose)
+	tr, hist, secs, err := fitText(ctx, model, fitData, valData, cfg, s, s.LR, s.Epochs, s.Verbose, s.fitOpts()...)
 	if err != nil {
 		return nil, err
 	}
@@ -264,13 +264,15 @@ func textTensors(set *datasets.TextSet, cfg TextConfig) (*datasets.Tensors, erro
 
 // fitText trains model on fit with Adam at lr for at most epochs, with early
 // stopping on val when val is not nil, and returns the trainer (to Close), the
-// history and the seconds of training.
-func fitText(ctx context.Context, model layers.Model, fit, val *datasets.Tensors, cfg TextConfig, s Settings, lr float64, epochs, verbose int) (*trainers.Trainer, *trainers.History, float64, error) {
+// history and the seconds of training. It adds s.Options' TrainerOptions to the trainer's
+// options, and more (the main model's FitOptions) to Fit's.
+func fitText(ctx context.Context, model layers.Model, fit, val *datasets.Tensors, cfg TextConfig, s Settings, lr float64, epochs, verbose int, more ...trainers.FitOption) (*trainers.Trainer, *trainers.History, float64, error) {
 	opts := []trainers.Option{trainers.WithOptimizer(trainers.Adam(lr)), trainers.WithSeed(s.Seed),
 		trainers.WithLoss("sparse_categorical_crossentropy"), trainers.WithMetrics("accuracy")}
 	if s.Out != nil {
 		opts = append(opts, trainers.WithOutput(s.Out))
 	}
+	opts = s.trainerOpts(opts...)
 	tr, err := trainers.New(model, opts...)
 	if err != nil {
 		return nil, nil, 0, errors.Wrap(err, "new trainer")
@@ -281,7 +283,7 @@ func fitText(ctx context.Context, model layers.Model, fit, val *datasets.Tensors
 			&trainers.EarlyStopping{Monitor: "val_loss", Patience: cfg.Patience, RestoreBestWeights: true}))
 	}
 	start := time.Now()
-	hist, err := tr.FitMulti(ctx, fit, fitOpts...)
+	hist, err := tr.FitMulti(ctx, fit, append(fitOpts, more...)...)
 	if err != nil {
 		tr.Close()
 		return nil, nil, 0, errors.Wrap(err, "fit")

@@ -127,14 +127,15 @@ func (sp spec) run(ctx context.Context, s Settings) (*Result, error) {
 	if s.Out != nil {
 		opts = append(opts, trainers.WithOutput(s.Out))
 	}
+	opts = s.trainerOpts(opts...)
 	tr, err := trainers.New(model, opts...)
 	if err != nil {
 		return nil, errors.Wrap(err, "new trainer")
 	}
 	defer tr.Close()
 	start := time.Now()
-	hist, err := tr.FitMulti(ctx, train,
-		trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize), trainers.Verbose(s.Verbose))
+	hist, err := tr.FitMulti(ctx, train, s.fitOpts(
+		trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize), trainers.Verbose(s.Verbose))...)
 	if err != nil {
 		return nil, errors.Wrap(err, "fit")
 	}

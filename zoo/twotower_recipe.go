@@ -99,13 +99,14 @@ func RunTwoTower(ctx context.Context, data *datasets.Interactions, cfg TwoTowerC
 	if s.Out != nil {
 		opts = append(opts, trainers.WithOutput(s.Out))
 	}
+	opts = s.trainerOpts(opts...)
 	tr, err := trainers.New(m.Model, opts...)
 	if err != nil {
 		return nil, errors.Wrap(err, "zoo.RunTwoTower: new trainer")
 	}
 	defer tr.Close()
 	start := time.Now()
-	hist, err := tr.FitMulti(ctx, train, trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize), trainers.Verbose(s.Verbose))
+	hist, err := tr.FitMulti(ctx, train, s.fitOpts(trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize), trainers.Verbose(s.Verbose))...)
 	if err != nil {
 		return nil, errors.Wrap(err, "zoo.RunTwoTower: fit")
 	}

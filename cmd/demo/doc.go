@@ -5,7 +5,7 @@
 //
 //	demo [-debug] COMMAND [flags]
 //	demo list
-//	demo run NAME [-corpus FILE] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
+//	demo run NAME [-corpus FILE] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE] [-distributed] [-checkpoint-every N] [-checkpoint FILE] [-resume FILE]
 //	demo csv -file F [-test F] [-target COL] [-task classification|regression] [-model mlp|widedeep|deepfm|dcn] [-categorical A,B] [-hidden 128,64] [-dropout F] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
 //	demo predict -model FILE -csv FILE [-target COL] [-json]
 //	demo serve -model FILE | -models DIR [-versions latest|latest:N|all] [-poll 2s] [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-max-tokens N] [-stats] [-token SECRET] [-keys FILE] [-tls-cert FILE -tls-key FILE] [-allow-unauthenticated]
@@ -43,6 +43,95 @@
 // recipe's weight, bias, ls_weight and ls_bias). -corpus FILE makes a text
 // recipe (gpt-opticks) train on that UTF-8 text instead of its own (the same
 // 90/10 split; the test metrics include "perplexity").
+//
+// "mpirun -np 2 demo run NAME -distributed" trains data-parallel across the ranks
+// mpirun starts (build demo with -tags mpi; without it, or without mpirun,
+// -distributed trains as one process): every rank trains on its share of each
+// batch and the gradients are averaged, so the weights are those of one process
+// at the same -batch; only rank 0 prints, plots and saves, and its -json object
+// adds "ranks":N. -checkpoint-every N writes the model and its training state
+// atomically every N epochs (to -checkpoint FILE, default
+// NAME-checkpoint.safetensors; rank 0 alone); if a rank dies, mpirun stops the
+// job, and "demo run NAME -resume FILE" with the same flags resumes from the last
+// checkpoint to the weights of a run never stopped: at most the epochs since
+// that checkpoint are lost. A recipe that trains no model through zoo.Settings'
+// Options fails with these flags rather than ignore them.
+//
+// "demo text -file F -text COL -target COL" trains a text classifier on the raw
+// texts of a CSV file (any class names in -target), held out as demo csv does
+// (a stratified 20%, or the -test file): a TextVectorization layer (a word
+// tokenizer learned from the training texts: lower-cased, punctuation
+// stripped, at most 20,000 words, padded to the 95th percentile of the texts'
+// lengths, 8 to 256) inside the model, an embedding, then -model cnn (the
+// default: Conv1D and global max pooling), lstm or transformer (a
+// TransformerEncoder and masked average pooling), and a softmax; early stopping
+// on 10% of the training texts (-patience, default 3). It prints the held-out
+// accuracy beside that of a bag-of-words logistic regression trained in the
+// same run (-json: "baseline":{"bow_logreg_accuracy":...}). A model saved with
+// -save takes raw text: demo predict reads the text column of a CSV file and
+// demo serve answers JSON strings. A text that is empty, not UTF-8 or without a
+// word is an error naming its row.
+//
+// "demo generate -model F -prompt TEXT" continues TEXT with a language model
+// saved by demo run gpt-opticks -save F (its tokenizer is in the file): -tokens
+// (default 200) tokens drawn with -temperature (default 0.8; 0 takes the most
+// likely token), among the -top-k (default 40; 0 all) most likely and, with
+// -top-p P, the smallest set of them whose probability reaches P, from a
+// generator seeded by -seed (default 1: the same seed gives the same text).
+// The text streams to stdout as it is drawn; -json prints one line instead
+// ({"prompt","text","tokens","seconds","tokens_per_second"}); the speed goes to
+// stderr. Each new token costs one position of the model (a cache holds the
+// keys and values of the earlier ones).
+//
+// "demo explain -model F -out F.png" explains the prediction of a saved image
+// classifier for test example -index (default 0) of -data (digits, the
+// default, mnist or fashion-mnist; raw pixels, as the recipes feed them) with
+// package explain: -method saliency (|gradient| of the predicted class's
+// logit), smoothgrad, ig (Integrated Gradients from a black image, 50 steps;
+// -json adds "completeness_error"), occlusion or gradcam (Grad-CAM of a
+// convolutional model's -layer, default the last of rank-4 output; -json adds
+// "layer"). The PNG shows the attributions over the image (red raises the
+// score, blue lowers it), written atomically.
+//
+// "demo attack -model F -data D" attacks a saved image classifier on the first
+// -n (default 1000) test images of -data (digits, mnist or fashion-mnist; raw
+// pixels, as the recipes feed them) with package adversarial: -attack fgsm (the
+// default), pgd (L-inf, random start, -steps iterations, default 20, seeded by
+// -seed), pgd-l2 or cw (Carlini-Wagner L2: no bound, -steps sets its Adam
+// iterations when given). -eps (default 0.1) bounds the perturbation (its L2
+// norm for pgd-l2) in units of the pixel range (0.1 on MNIST is 25.5 byte
+// levels). It prints the clean and robust accuracy and the mean L-inf and L2
+// perturbations (in the same units); -json prints one line instead (a LeNet
+// trained for 2 epochs, PGD-20 at eps 0.1 on 2 cores):
+//
+//	{"attack":"pgd","eps":0.1,"n":1000,"clean_accuracy":0.985,"robust_accuracy":0.491,"mean_linf":0.09999,"mean_l2":1.823,"seconds":9.131}
+//
+// -grid F.png writes a picture of the first 10 images, written atomically: the
+// originals, the perturbations (gray 0, scaled to be visible) and the
+// adversarial images.
+//
+// "demo audit -model F -data D" runs package audit's loss-threshold
+// membership-inference attack (Yeom et al. 2018) on a saved classifier: the
+// losses of the first -n (default 1000) rows of D's training split, which the
+// model was trained on, against those of the first -n of its test split. It
+// prints the attack's ROC AUC (0.5: the losses tell nothing) and its membership
+// advantage (the best true-positive minus false-positive rate over loss
+// thresholds); -json prints one line with model, data, members, non_members,
+// auc, advantage, threshold, member_loss and non_member_loss. The loss is the
+// one the model was trained with (saved with the trainer), else
+// sparse_categorical_crossentropy. Rows are in the units the recipes' models
+// take (raw pixels, raw features).
+//
+// "demo privacy" prints the epsilon that DP-SGD spends at -delta (default
+// 1e-5; in (0, 1)) on -n examples (60000) in batches of -batch (256) with noise
+// multiplier -noise (1.1) for -epochs (60), by package privacy's Rényi DP
+// accountant for the sampled Gaussian mechanism: sampling rate q = batch/n,
+// epochs*ceil(n/batch) steps, the best of its default orders, the improved
+// RDP-to-DP conversion (the classic one is printed beside it). It assumes
+// Poisson sampling; shuffled fixed-size batches are commonly reported with it
+// as an approximation. -json prints one line:
+//
+//	{"epsilon":2.6007181389424776,"delta":0.00001,"noise_multiplier":1.1,"sampling_rate":0.004266666666666667,"steps":14100,"order":8}
 //
 // "demo text -file F -text COL -target COL" trains a text classifier on the raw
 // texts of a CSV file (any class names in -target), held out as demo csv does

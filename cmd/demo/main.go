@@ -22,7 +22,7 @@ const (
 
 const usage = `usage: demo [-debug] COMMAND [flags]
   demo list
-  demo run NAME [-corpus FILE] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
+  demo run NAME [-corpus FILE] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE] [-distributed] [-checkpoint-every N] [-checkpoint FILE] [-resume FILE]
   demo csv -file F [-test F] [-target COL] [-task classification|regression] [-model mlp|widedeep|deepfm|dcn] [-categorical A,B] [-hidden 128,64] [-dropout F] [-patience N] [-epochs N] [-batch N] [-lr F] [-seed N] [-verbose N] [-json] [-plot FILE] [-report FILE] [-save FILE]
   demo predict -model FILE -csv FILE [-target COL] [-json]
   demo serve -model FILE | -models DIR [-versions latest|latest:N|all] [-poll 2s] [-addr 127.0.0.1:8080] [-max-body 1MB] [-workers N] [-max-batch N] [-linger D] [-shutdown-timeout D] [-max-in-flight N] [-max-tokens N] [-stats] [-token SECRET] [-keys FILE] [-tls-cert FILE -tls-key FILE] [-allow-unauthenticated]
