@@ -27,6 +27,18 @@
 // half cosine to 1% of its start, so that the result does not hinge on the last
 // few noisy steps. The recipes and their defaults (seed 42 for all):
 //
+//   - "backdoor": a BadNets backdoor (package poison) in MNIST: 1% of the
+//     training images (600, none of class 0) carry a white 4x4 square at the
+//     bottom right and the label 0; LeNet-5 (as lenet) trains on them,
+//     activation clustering (poison.ActivationClustering: 4 k-means clusters
+//     per class in 10 principal components of the last feature map, clusters
+//     under 15% of their class) flags rows, and a fresh LeNet-5 retrains
+//     without them; 4 epochs per training, batch 64, learning rate 0.002;
+//     Result.Backdoor holds clean test accuracy and attack success (triggered
+//     test images of other classes classified 0) before and after, and the
+//     precision and recall of the detection and, for comparison, of spectral
+//     signatures on the penultimate layer (measured: before 0.9919 clean, 0.995
+//     attack success; 627 flagged, recall 0.993; after 0.9909 and 0.0012).
 //   - "ctr-logistic", "ctr-mlp", "widedeep", "deepfm", "dcn": click-through-rate
 //     models (LogisticCTR, MLPCTR, WideDeep, DeepFM, DCN, built from a
 //     CTRFeatures description) on one synthetic click log (datasets.ClickLog,

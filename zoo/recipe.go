@@ -28,6 +28,7 @@ type Recipe struct {
 // fresh list.
 func Recipes() []Recipe {
 	rs := []Recipe{
+		backdoorRecipe(),
 		denseRecipe(),
 		digitsRecipe(),
 		gptRecipe(),

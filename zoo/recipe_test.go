@@ -85,6 +85,15 @@ var shortRuns = map[string]struct {
 	s      zoo.Settings
 	min    map[string]float64 // minimum test metrics
 }{
+	// MNIST: two epochs on the first 2,000 training images (20 poisoned), tested
+	// on the first 500, twice (before and after removing the flagged rows); a
+	// model that does not learn stays near 0.1 (TestBackdoorSmall checks the
+	// report).
+	"backdoor": {
+		recipe: func() zoo.Recipe { return zoo.BackdoorRecipeRows(2000, 500) },
+		s:      zoo.Settings{Epochs: 2},
+		min:    map[string]float64{"accuracy": 0.6},
+	},
 	// MNIST: two epochs of FGSM-RS training on the first 2,000 training images,
 	// tested on the first 500 test images, PGD-20 on the first 100 (a model
 	// that does not learn stays near 0.1).

@@ -32,6 +32,9 @@ type Result struct {
 	// Robust is the accuracy under attack of a recipe trained against attacks
 	// (lenet-robust); nil for the others.
 	Robust *Robustness
+	// Backdoor is the backdoor recipe's attack, detection and retraining
+	// figures; nil for the others.
+	Backdoor *Backdoor `json:"backdoor,omitempty"`
 	// Summary is the model's Keras-style layer table.
 	Summary string
 	// History holds the per-epoch logs of training.

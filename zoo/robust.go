@@ -47,27 +47,12 @@ func lenetRobustRecipe() Recipe { return lenetRobustRecipeRun(robustRun{}) }
 func lenetRobustRecipeRun(run robustRun) Recipe {
 	const name = "lenet-robust"
 	defaults := Settings{Epochs: 10, BatchSize: 64, LR: 0.002, Seed: 42}
-	return Recipe{
-		Name: name,
-		Description: "LeNet-5 (as lenet) on MNIST, adversarially trained with FGSM and a random start (Wong et al. 2020) " +
+	return customRecipe(name,
+		"LeNet-5 (as lenet) on MNIST, adversarially trained with FGSM and a random start (Wong et al. 2020) "+
 			"at L-inf eps 0.1 of the pixel range; reports PGD-20 accuracy at eps 0.1 on the test set",
-		Expected: "test accuracy >= 0.98 (measured 0.9911), PGD-20 accuracy at eps 0.1 >= 0.90 (measured 0.9363 on the " +
+		"test accuracy >= 0.98 (measured 0.9911), PGD-20 accuracy at eps 0.1 >= 0.90 (measured 0.9363 on the "+
 			"10,000 test images; lenet: 0.517), in 10 epochs, ~14 min on 2 cores (pure Go: 10 min training, 4 min evaluation)",
-		Defaults: defaults,
-		Run: func(ctx context.Context, s Settings) (*Result, error) {
-			s, err := s.withDefaults(defaults)
-			if err != nil {
-				return nil, errors.Wrapf(err, "zoo: recipe %q: settings", name)
-			}
-			res, err := runRobust(ctx, run, s)
-			if err != nil {
-				return nil, errors.Wrapf(err, "zoo: recipe %q", name)
-			}
-			res.Model, res.Settings = name, s
-			res.Settings.Out = nil
-			return res, nil
-		},
-	}
+		defaults, func(ctx context.Context, s Settings) (*Result, error) { return runRobust(ctx, run, s) })
 }
 
 // runRobust trains LeNet against FGSM-RS, evaluates it clean on both splits and

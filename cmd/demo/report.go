@@ -69,25 +69,27 @@ func (f jsonFloat) MarshalJSON() ([]byte, error) {
 
 // jsonResult is the JSON line of "demo run -json".
 type jsonResult struct {
-	Model   string               `json:"model"`
-	Epochs  int                  `json:"epochs"`
-	Seconds jsonFloat            `json:"seconds"`
-	Train   map[string]jsonFloat `json:"train"`
-	Test    map[string]jsonFloat `json:"test"`
-	Extra   map[string]jsonFloat `json:"extra,omitempty"`
-	Robust  *zoo.Robustness      `json:"robust,omitempty"`
+	Model    string               `json:"model"`
+	Epochs   int                  `json:"epochs"`
+	Seconds  jsonFloat            `json:"seconds"`
+	Train    map[string]jsonFloat `json:"train"`
+	Test     map[string]jsonFloat `json:"test"`
+	Extra    map[string]jsonFloat `json:"extra,omitempty"`
+	Robust   *zoo.Robustness      `json:"robust,omitempty"`
+	Backdoor *zoo.Backdoor        `json:"backdoor,omitempty"`
 }
 
 // writeJSON writes res as one JSON object on one line.
 func writeJSON(w io.Writer, res *zoo.Result) error {
 	line, err := json.Marshal(jsonResult{
-		Model:   res.Model,
-		Epochs:  res.Epochs,
-		Seconds: jsonFloat(math.Round(res.Seconds*1000) / 1000),
-		Train:   jsonFloats(res.Train),
-		Test:    jsonFloats(res.Test),
-		Extra:   jsonFloats(res.Extra),
-		Robust:  res.Robust,
+		Model:    res.Model,
+		Epochs:   res.Epochs,
+		Seconds:  jsonFloat(math.Round(res.Seconds*1000) / 1000),
+		Train:    jsonFloats(res.Train),
+		Test:     jsonFloats(res.Test),
+		Extra:    jsonFloats(res.Extra),
+		Robust:   res.Robust,
+		Backdoor: res.Backdoor,
 	})
 	if err != nil {
 		return errors.Wrap(err, "encode the result as JSON")
