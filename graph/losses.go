@@ -28,13 +28,17 @@ var losses = map[string]LossFunc{
 	"binary_crossentropy":             BinaryCrossentropy,
 	"categorical_crossentropy":        CategoricalCrossentropy,
 	"sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+	"ctc":                             CTCLossFunc(CTCOptions{Input: CTCProbs}),
 }
 
 // Loss returns the loss of the given Keras name: mse (mean_squared_error), mae
 // (mean_absolute_error), huber (delta 1), binary_crossentropy,
 // categorical_crossentropy (one-hot targets), sparse_categorical_crossentropy
-// (integer class ids as targets, shape (B, 1)). An unknown name is an error listing
-// the valid ones.
+// (integer class ids as targets, shape (B, 1)), ctc (CTCLossFunc with blank 0 on a
+// softmax output of shape (B, T, K), its recorded logits used: targets are label
+// sequences (B, S) of ids in [1, K) padded with -1; input lengths from the mask
+// recorded on the output, T otherwise; the mean over the batch of each loss divided
+// by its label length). An unknown name is an error listing the valid ones.
 func Loss(name string) (LossFunc, error) {
 	f, ok := losses[name]
 	if !ok {

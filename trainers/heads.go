@@ -3,6 +3,7 @@ package trainers
 import (
 	"strings"
 
+	"github.com/gokeras/gokeras/datasets"
 	"github.com/gokeras/gokeras/graph"
 	"github.com/gokeras/gokeras/layers"
 	"github.com/gokeras/gokeras/trainers/metrics"
@@ -19,6 +20,9 @@ type head struct {
 	custom   bool // loss given as a function: not saved with the trainer
 	weight   float64
 	metrics  []string
+	// labelLen is S, the padded label length of a ctc head's targets (B, S):
+	// taken from the first data the trainer checks (0: none yet; see ctcTarget).
+	labelLen int
 }
 
 // lossChoice is a loss given by name or as a function.
@@ -38,8 +42,12 @@ func (t *Trainer) prefix(h *head) string {
 
 // targetShape is the per-example target shape the head's loss expects: for
 // sparse_categorical_crossentropy one class id (1) for an output (classes), and
-// one id per position (T, ...) for a sequence output (T, ..., classes).
+// one id per position (T, ...) for a sequence output (T, ..., classes); for ctc
+// the label sequence (S), S the length of the first data checked (see ctcTarget).
 func (h *head) targetShape() []int {
+	if isCTC(h.lossName) {
+		return []int{h.labelLen}
+	}
 	if isSparse(h.lossName) {
 		if n := len(h.out.Shape); n > 1 {
 			return append([]int(nil), h.out.Shape[:n-1]...)
@@ -136,6 +144,14 @@ func makeHeads(outs []layers.Spec, c *config) ([]head, error) {
 			return nil, errors.Errorf("trainers: loss weight %g of output %q must not be negative", h.weight, o.Name)
 		}
 		h.metrics = append(append([]string(nil), c.metrics...), c.outMetrics[o.Name]...)
+		if isCTC(h.lossName) {
+			if len(o.Shape) != 2 {
+				return nil, errors.Errorf("trainers: output %q: ctc needs an output of shape (steps, classes) (a softmax over classes, blank 0), the model gives %v", o.Name, o.Shape)
+			}
+			if len(h.metrics) > 0 {
+				return nil, errors.Errorf("trainers: output %q: ctc takes no metrics (%s): decode the predictions with package ctc and score them with ctc.WER or ctc.CER", o.Name, strings.Join(h.metrics, ", "))
+			}
+		}
 		if isSparse(h.lossName) && len(o.Shape) < 1 {
 			return nil, errors.Errorf("trainers: output %q: %s needs an output of shape (classes) or (steps, classes), the model gives %v", o.Name, h.lossName, o.Shape)
 		}
@@ -193,4 +209,32 @@ func (t *Trainer) InputNames() []string {
 		out[i] = s.Name
 	}
 	return out
+}
+
+// isCTC reports the ctc loss (graph.CTCLossFunc on a softmax output, blank 0).
+func isCTC(loss string) bool { return loss == "ctc" }
+
+// ctcTarget checks the per-example target shape got of a ctc head: one label
+// sequence (S), S >= 1, ids in [1, classes) padded with -1 (the loss checks the
+// ids when it runs). The first data that passes checkData fixes S for the
+// trainer's programs (setLabelLens); later data (validation, Evaluate) must be
+// padded to the same S.
+func (t *Trainer) ctcTarget(what string, h *head, got []int) error {
+	if len(got) != 1 || got[0] < 1 {
+		return errors.Errorf("%s: %sloss ctc needs targets of shape (S): one label sequence per example (ids in [1, %d), padded with -1), the data has %s", what, t.outputLabel(h), h.out.Shape[1], fmtShape(got))
+	}
+	if h.labelLen != 0 && h.labelLen != got[0] {
+		return errors.Errorf("%s: %sloss ctc: the labels have length %d, this trainer's have %d (fixed by the first data it checked): pad every data set's labels with -1 to one length", what, t.outputLabel(h), got[0], h.labelLen)
+	}
+	return nil
+}
+
+// setLabelLens fixes the label length S of the ctc heads that have none from the
+// targets of checked data (see ctcTarget).
+func (t *Trainer) setLabelLens(targets []datasets.Spec, b *binding) {
+	for j, s := range targets {
+		if h := &t.heads[b.out[j]]; isCTC(h.lossName) && h.labelLen == 0 && len(s.Shape) == 1 {
+			h.labelLen = s.Shape[0]
+		}
+	}
 }

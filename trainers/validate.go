@@ -14,8 +14,9 @@ import (
 // checkData verifies, before any step runs, that ds fits the model and the losses,
 // tensor by tensor: not empty, examples of each input's shape and kind (integer ids
 // for integer inputs, strings for String inputs and only there; no string
-// targets), targets of the shape each loss wants, class ids and binary targets in
-// range, and no NaN or Inf anywhere. It returns how ds feeds the model.
+// targets), targets of the shape each loss wants (for ctc a label sequence (S) of
+// the trainer's S, see ctcTarget), class ids and binary targets in range, and no
+// NaN or Inf anywhere. It returns how ds feeds the model.
 func (t *Trainer) checkData(what string, ds datasets.Multi) (*binding, error) {
 	if err := t.checkLoss(what); err != nil {
 		return nil, err
@@ -38,6 +39,12 @@ func (t *Trainer) checkData(what string, ds datasets.Multi) (*binding, error) {
 		h := &t.heads[b.out[j]]
 		if s.DType == tensor.String {
 			return nil, errors.Errorf("%s: %starget %s is string: loss %s needs numbers (map categories to class ids first)", what, t.outputLabel(h), targetName(s, j), h.lossName)
+		}
+		if isCTC(h.lossName) {
+			if err := t.ctcTarget(what, h, s.Shape); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		want := h.targetShape()
 		if got := s.Shape; !sameInts(want, got) && !(isSparse(h.lossName) && len(got) == 0) {
@@ -88,6 +95,7 @@ func (t *Trainer) checkData(what string, ds datasets.Multi) (*binding, error) {
 			return nil, errors.Errorf("%s: %starget %g of example %d is not %s", what, t.outputLabel(h), v, ex, want)
 		}
 	}
+	t.setLabelLens(ds.Targets(), b)
 	return b, nil
 }
 

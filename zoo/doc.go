@@ -53,6 +53,15 @@
 //   - "digits": an MLP 64-64-10 on scikit-learn's 8x8 digits, standardized by a
 //     Normalization layer inside the model; 60
 //     epochs, batch 32, learning rate 0.005; test accuracy >= 0.96.
+//   - "digits-ctc": speech recognition (DigitsCTCRecipe) of 3 to 7 digits
+//     spoken by espeak-ng (datasets.SpokenDigits: 800 training and 200 test
+//     sequences, the test voices never heard in training), as log-mel images
+//     (40 mels, 25 ms windows, 10 ms hop, padded to 400x40) through a
+//     DeepSpeech2-style network (Conv2D 32 of strides 2x2 then 4x2: a step
+//     every 80 ms, batch norm, two bidirectional GRUs of 64, Dense 11 softmax)
+//     trained with the ctc loss and decoded greedily; 25 epochs, batch 32,
+//     learning rate 0.002; test WER <= 0.10 on the held-out voices; the model
+//     carries its AudioFeatures, so that demo listen transcribes a WAV file.
 //   - "inception": Inception-style blocks (parallel 1x1, 1x1-3x3, 1x1-3x3-3x3 and
 //     max pooling-1x1 branches joined by Concatenate) on Fashion-MNIST; 3 epochs,
 //     batch 64, learning rate 0.003; test accuracy >= 0.90 in minutes.

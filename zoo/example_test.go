@@ -20,6 +20,7 @@ func ExampleRecipes() {
 	// deepfm
 	// dense
 	// digits
+	// digits-ctc
 	// fortunes-cnn
 	// fortunes-lstm
 	// fortunes-transformer
@@ -45,7 +46,7 @@ func ExampleFind() {
 	_, err := zoo.Find("resnet")
 	fmt.Println(err)
 	// Output:
-	// zoo: unknown recipe "resnet" (valid: backdoor, bert-fortunes, ctr-logistic, ctr-mlp, dcn, deepfm, dense, digits, fortunes-cnn, fortunes-lstm, fortunes-transformer, gpt-opticks, inception, iris, kws, lenet, lenet-robust, linear, logistic, mlp, mnist, multitask-digits, resnet-fashion, siamese-digits, two-tower, vgg-digits, widedeep)
+	// zoo: unknown recipe "resnet" (valid: backdoor, bert-fortunes, ctr-logistic, ctr-mlp, dcn, deepfm, dense, digits, digits-ctc, fortunes-cnn, fortunes-lstm, fortunes-transformer, gpt-opticks, inception, iris, kws, lenet, lenet-robust, linear, logistic, mlp, mnist, multitask-digits, resnet-fashion, siamese-digits, two-tower, vgg-digits, widedeep)
 }
 
 func ExampleFind_run() {

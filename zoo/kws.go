@@ -73,8 +73,13 @@ func KWSRecipe(cfg KWSConfig) Recipe {
 			inner := newRecipe(name, description, expected, defaults, spec{
 				split: func(int64) (datasets.Dataset, datasets.Dataset, error) { return train, test, nil },
 				model: sequential(kwsModel),
-				adapt: adaptAndName(&words),
-				loss:  "sparse_categorical_crossentropy", metrics: []string{"accuracy"}, optimizer: adamCosine,
+				adapt: func(m layers.Model, tr datasets.Multi) error {
+					if err := adaptAndName(&words)(m, tr); err != nil {
+						return err
+					}
+					return AttachAudioFeatures(m, kwsAudioFeatures())
+				},
+				loss: "sparse_categorical_crossentropy", metrics: []string{"accuracy"}, optimizer: adamCosine,
 			})
 			res, err := inner.Run(ctx, s)
 			if err != nil {

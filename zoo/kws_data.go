@@ -92,3 +92,11 @@ func kwsFeatures(ctx context.Context, clips []datasets.SpeechClip) (*datasets.Te
 		tensor.New(tensor.WithShape(len(clips), kwsFrames, kwsMels, 1), tensor.WithBacking(x)),
 		tensor.New(tensor.WithShape(len(clips), 1), tensor.WithBacking(y)))
 }
+
+// kwsAudioFeatures describes the kws model's input for demo listen: one second at
+// 16 kHz, centered, as kwsExtractor computes it, and the 20 words.
+func kwsAudioFeatures() AudioFeatures {
+	return AudioFeatures{SampleRate: datasets.SpeechSampleRate, Samples: datasets.SpeechSampleRate, Align: "center",
+		NFFT: kwsFFT, WinLength: kwsWindow, HopLength: kwsHop, NMels: kwsMels, Frames: kwsFrames,
+		Output: "classes", Labels: datasets.SpeechWords()}
+}

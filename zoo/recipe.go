@@ -31,6 +31,7 @@ func Recipes() []Recipe {
 		backdoorRecipe(),
 		denseRecipe(),
 		digitsRecipe(),
+		digitsCTCRecipe(),
 		gptRecipe(),
 		inceptionRecipe(),
 		irisRecipe(),

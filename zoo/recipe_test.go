@@ -85,6 +85,16 @@ var shortRuns = map[string]struct {
 	s      zoo.Settings
 	min    map[string]float64 // minimum test metrics
 }{
+	// Spoken digit sequences: 40 training and 10 test sequences (made by
+	// espeak-ng in seconds, then cached), two epochs: the pipeline and its
+	// "wer" and "cer" (TestDigitsCTCSmall checks that the loss falls,
+	// TestDigitsCTCRecipe the published WER).
+	"digits-ctc": {
+		recipe: func() zoo.Recipe {
+			return zoo.DigitsCTCRecipe(zoo.DigitsCTCConfig{TrainSequences: 40, TestSequences: 10})
+		},
+		s: zoo.Settings{Epochs: 2},
+	},
 	// MNIST: two epochs on the first 2,000 training images (20 poisoned), tested
 	// on the first 500, twice (before and after removing the flagged rows); a
 	// model that does not learn stays near 0.1 (TestBackdoorSmall checks the
@@ -177,6 +187,8 @@ func wantLogs(name string) []string {
 		return []string{"loss", "accuracy", "perplexity"}
 	case "ctr-logistic", "ctr-mlp", "widedeep", "deepfm", "dcn":
 		return []string{"loss", "auc"}
+	case "digits-ctc":
+		return []string{"loss", "wer", "cer"}
 	}
 	return []string{"loss", "accuracy"}
 }
@@ -187,7 +199,7 @@ func TestRunShort(t *testing.T) {
 	for _, r := range zoo.Recipes() {
 		t.Run(r.Name, func(t *testing.T) {
 			switch r.Name {
-			case "kws":
+			case "kws", "digits-ctc":
 				needEspeak(t) // its speech is made by espeak-ng
 			case "lenet", "resnet-fashion":
 				// minutes per epoch on two cores: run by the convergence tests

@@ -15,6 +15,7 @@
 //	demo attack -model F -data mnist|fashion-mnist|digits [-attack fgsm|pgd|pgd-l2|cw] [-eps 0.1] [-steps 20] [-n 1000] [-seed S] [-grid out.png] [-json]
 //	demo privacy [-n 60000] [-batch 256] [-noise 1.1] [-epochs 60] [-delta 1e-5] [-json]
 //	demo audit -model FILE -data digits|mnist|fashion-mnist|iris|wine|breast-cancer [-n 1000] [-json]
+//	demo listen -model FILE -wav FILE.wav [-beam N] [-json]
 //	demo help
 //
 // "demo help" prints these lines, and "demo COMMAND -h" describes the flags of
@@ -208,6 +209,16 @@
 // as an approximation. -json prints one line:
 //
 //	{"epsilon":2.6007181389424776,"delta":0.00001,"noise_multiplier":1.1,"sampling_rate":0.004266666666666667,"steps":14100,"order":8}
+//
+// "demo listen -model F -wav FILE.wav" runs a saved speech model on a WAV file
+// (any sample rate, channels averaged; resampled to the model's rate, padded or
+// cut to its input length) and prints the transcript of a ctc model (demo run
+// digits-ctc -save F: "three one four", decoded greedily, or by prefix beam
+// search of width -beam N) or the keyword and its probability of a classifier.
+// The model file must carry its zoo.AudioFeatures (the attachment
+// "audio_features": sample rate, window, hop, mels, frames, labels). -json prints
+// one line: {"transcript":"three one four","seconds":1.7} or
+// {"keyword":"yes","probability":0.97,"seconds":1}.
 //
 // "demo csv -file F" trains an MLP (ReLU hidden layers of the -hidden widths,
 // default 128,64) on any CSV file and prints the summary and the metrics on 20%

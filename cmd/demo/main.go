@@ -32,6 +32,7 @@ const usage = `usage: demo [-debug] COMMAND [flags]
   demo attack -model F -data mnist|fashion-mnist|digits [-attack fgsm|pgd|pgd-l2|cw] [-eps 0.1] [-steps 20] [-n 1000] [-seed S] [-grid out.png] [-json]
   demo privacy [-n 60000] [-batch 256] [-noise 1.1] [-epochs 60] [-delta 1e-5] [-json]
   demo audit -model FILE -data digits|mnist|fashion-mnist|iris|wine|breast-cancer [-n 1000] [-json]
+  demo listen -model FILE -wav FILE.wav [-beam N] [-json]
   demo help
 "demo COMMAND -h" describes the flags of COMMAND; -debug adds to an error the
 stack of calls where it arose.
@@ -86,6 +87,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return attackCmd(ctx, args[1:], stdout, stderr)
 	case "audit":
 		return auditCmd(ctx, args[1:], stdout, stderr)
+	case "listen":
+		return listenCmd(ctx, args[1:], stdout, stderr)
 	case "privacy":
 		return privacyCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
