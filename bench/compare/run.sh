@@ -5,10 +5,15 @@
 #   bench/compare/run.sh                      # 5 rounds, 60,000 rows, 3 epochs (4-7 min on 2 cores)
 #   ROUNDS=5 ROWS=20000 EPOCHS=2 bench/compare/run.sh
 #
-# Each round runs the four implementations one after the other (go, openblas, raw,
-# torch), so that a slow spell of the machine hits them all alike. The first table
-# shows the median of each metric over the rounds; the second the best round of
-# each (highest speed, lowest latency), the better guide on a machine shared with
+# Each round runs the implementations one after the other (go, openblas, raw,
+# torch, gomlx), so that a slow spell of the machine hits them all alike. gomlx
+# is GoMLX v0.26.0 on its pure-Go backend (bench/compare/gomlx, its own module):
+# GOMLX=fast (default: its matrix-product gradient as two matrix products),
+# GOMLX=shipped (GoMLX's own gradient, ~15x slower: set GOMLX_ROWS=6400 or so),
+# GOMLX=off to leave it out; it is skipped with a message when it does not build.
+# GoMLX adds about a minute of CPU time a round. The first table shows the
+# median of each metric over the rounds; the second the best round of each
+# (highest speed, lowest latency), the better guide on a machine shared with
 # other work. The load average is printed before and after. The JSON lines are
 # kept in $OUT.
 #
@@ -100,7 +105,30 @@ echo "building the Go program twice (pure Go, -tags openblas) ..." >&2
 (cd "$root" && go build -o "$bin_go" ./bench/compare/gokeras)
 (cd "$root" && CGO_LDFLAGS=-lopenblas go build -tags openblas -o "$bin_ob" ./bench/compare/gokeras)
 
+GOMLX=${GOMLX:-fast}          # fast, shipped or off
+case "$GOMLX" in fast | shipped | off) ;; *)
+	echo "unknown GOMLX=$GOMLX (want fast, shipped or off)" >&2
+	exit 2
+	;;
+esac
+GOMLX_ROWS=${GOMLX_ROWS:-$ROWS}
+impls="go ob raw torch"
+if [ "$GOMLX" != off ]; then
+	bin_gomlx="$OUT/gomlx-simplego"
+	echo "building bench/compare/gomlx (GoMLX, pure Go, its own module) ..." >&2
+	if (cd "$here/gomlx" && CGO_ENABLED=0 go build -o "$bin_gomlx" .) >&2; then
+		impls="$impls gomlx"
+	else
+		echo "skipping GoMLX: bench/compare/gomlx did not build (needs github.com/gomlx/gomlx v0.26.0 in the module cache or a module proxy)" >&2
+	fi
+fi
+gomlx_dot=gomlx
+[ "$GOMLX" = fast ] && gomlx_dot=fast
+gomlx_note="GoMLX: $GOMLX, $GOMLX_ROWS rows"
+case " $impls " in *" gomlx "*) ;; *) gomlx_note="GoMLX: not run" ;; esac
+
 run_go() { "$bin_go" -rows "$ROWS" -epochs "$EPOCHS" "$@"; }
+run_gomlx() { "$bin_gomlx" -model mlp -rows "$GOMLX_ROWS" -epochs "$EPOCHS" -dot "$gomlx_dot"; }
 run_ob() { OPENBLAS_NUM_THREADS=$THREADS "$bin_ob" -rows "$ROWS" -epochs "$EPOCHS" "$@"; }
 run_raw() { if [ "$RAW_BUILD" = go ]; then run_go -impl raw; else run_ob -impl raw; fi; }
 run_torch() { torch_env "$PYTHON" "$here/torch_mlp.py" --rows "$ROWS" --epochs "$EPOCHS" --threads "$THREADS"; }
@@ -110,7 +138,7 @@ runs="$OUT/runs.jsonl"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start=$(date +%s)
 for r in $(seq 1 "$ROUNDS"); do
-	for impl in go ob raw torch; do
+	for impl in $impls; do
 		echo "round $r/$ROUNDS: $impl ..." >&2
 		"run_$impl" | tee -a "$runs" >&2
 	done
@@ -123,7 +151,8 @@ model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo "Machine: $(nproc) CPUs ($model), ${mem_gb} GiB memory; $(go version | cut -d' ' -f3-);" \
 	"PyTorch $("$PYTHON" -c 'import torch; print(torch.__version__)'); $(date -u +%Y-%m-%d)."
 echo "Workload: $ROWS rows x $EPOCHS epochs, batch 128, float32, Adam 1e-3;" \
-	"$THREADS BLAS threads; $ROUNDS rounds (run took ${elapsed}s); raw Gorgonia in the $RAW_BUILD build."
+	"$THREADS BLAS threads; $ROUNDS rounds (run took ${elapsed}s); raw Gorgonia in the $RAW_BUILD build;" \
+	"$gomlx_note."
 echo "Load average (1, 5, 15 min): $load_before before, $load_after after."
 echo
 "$PYTHON" - "$runs" <<'PY'
