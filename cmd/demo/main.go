@@ -87,10 +87,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return attackCmd(ctx, args[1:], stdout, stderr)
 	case "audit":
 		return auditCmd(ctx, args[1:], stdout, stderr)
-	case "listen":
-		return listenCmd(ctx, args[1:], stdout, stderr)
 	case "privacy":
 		return privacyCmd(ctx, args[1:], stdout, stderr)
+	case "listen":
+		return listenCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
