@@ -198,7 +198,9 @@ func (t *Trainer) newTally() (*tally, error) {
 	return &tally{t: t, ms: ms, headLoss: make([]float64, len(t.heads)), bufs: make([][2][]float64, len(t.heads))}, nil
 }
 
-// add counts one run of p on rows examples.
+// add counts one run of p whose first rows are real examples (all of its batch
+// but DP-SGD's padded ones): the loss (the run's, which averages any padding
+// rows too) and the metrics of those rows.
 func (a *tally) add(p *program, rows int) (loss float64, err error) {
 	if loss, err = p.lossValue(); err != nil {
 		return 0, err
@@ -219,7 +221,9 @@ func (a *tally) add(p *program, rows int) (loss float64, err error) {
 		}
 		pred, target := toFloat64s(p.output(i), a.bufs[i][0]), toFloat64s(p.ys[i], a.bufs[i][1])
 		a.bufs[i] = [2][]float64{pred, target}
-		if err := updateMetrics(a.ms[i], pred, target, rows); err != nil {
+		batch := p.ys[i].Shape()[0]
+		pw, tw := len(pred)/batch, len(target)/batch
+		if err := updateMetrics(a.ms[i], pred[:rows*pw], target[:rows*tw], rows); err != nil {
 			return 0, errors.Wrapf(err, "output %q", a.t.heads[i].out.Name)
 		}
 	}
@@ -247,6 +251,9 @@ func (a *tally) logs(l Logs) {
 // buckets of a datasets.Bucketed) each come from one part; their order is shuffled
 // with the epoch's seeded source (see epochBatches).
 func (t *Trainer) trainEpoch(ctx context.Context, parts []part, c fitConfig, epoch int, cbs []Callback) (Logs, error) {
+	if d := dpsgdOf(c); d != nil {
+		return t.trainEpochDP(ctx, parts, c, d, epoch, cbs)
+	}
 	if t.distOn() {
 		return t.trainEpochDist(ctx, parts, c, epoch, cbs)
 	}

@@ -34,6 +34,7 @@ func ExampleRecipes() {
 	// logistic
 	// mlp
 	// mnist
+	// mnist-dp
 	// multitask-digits
 	// resnet-fashion
 	// siamese-digits
@@ -46,7 +47,7 @@ func ExampleFind() {
 	_, err := zoo.Find("resnet")
 	fmt.Println(err)
 	// Output:
-	// zoo: unknown recipe "resnet" (valid: backdoor, bert-fortunes, ctr-logistic, ctr-mlp, dcn, deepfm, dense, digits, digits-ctc, fortunes-cnn, fortunes-lstm, fortunes-transformer, gpt-opticks, inception, iris, kws, lenet, lenet-robust, linear, logistic, mlp, mnist, multitask-digits, resnet-fashion, siamese-digits, two-tower, vgg-digits, widedeep)
+	// zoo: unknown recipe "resnet" (valid: backdoor, bert-fortunes, ctr-logistic, ctr-mlp, dcn, deepfm, dense, digits, digits-ctc, fortunes-cnn, fortunes-lstm, fortunes-transformer, gpt-opticks, inception, iris, kws, lenet, lenet-robust, linear, logistic, mlp, mnist, mnist-dp, multitask-digits, resnet-fashion, siamese-digits, two-tower, vgg-digits, widedeep)
 }
 
 func ExampleFind_run() {

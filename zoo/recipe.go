@@ -42,6 +42,7 @@ func Recipes() []Recipe {
 		logisticRecipe(),
 		mlpRecipe(),
 		mnistRecipe(),
+		mnistDPRecipe(),
 		multitaskRecipe(),
 		resnetFashionRecipe(),
 		siameseRecipe(),

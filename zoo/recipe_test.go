@@ -85,41 +85,6 @@ var shortRuns = map[string]struct {
 	s      zoo.Settings
 	min    map[string]float64 // minimum test metrics
 }{
-	// Spoken digit sequences: 40 training and 10 test sequences (made by
-	// espeak-ng in seconds, then cached), two epochs: the pipeline and its
-	// "wer" and "cer" (TestDigitsCTCSmall checks that the loss falls,
-	// TestDigitsCTCRecipe the published WER).
-	"digits-ctc": {
-		recipe: func() zoo.Recipe {
-			return zoo.DigitsCTCRecipe(zoo.DigitsCTCConfig{TrainSequences: 40, TestSequences: 10})
-		},
-		s: zoo.Settings{Epochs: 2},
-	},
-	// MNIST: two epochs on the first 2,000 training images (20 poisoned), tested
-	// on the first 500, twice (before and after removing the flagged rows); a
-	// model that does not learn stays near 0.1 (TestBackdoorSmall checks the
-	// report).
-	"backdoor": {
-		recipe: func() zoo.Recipe { return zoo.BackdoorRecipeRows(2000, 500) },
-		s:      zoo.Settings{Epochs: 2},
-		min:    map[string]float64{"accuracy": 0.6},
-	},
-	// MNIST: two epochs of FGSM-RS training on the first 2,000 training images,
-	// tested on the first 500 test images, PGD-20 on the first 100 (a model
-	// that does not learn stays near 0.1).
-	"lenet-robust": {
-		recipe: func() zoo.Recipe { return zoo.LenetRobustRecipeRows(2000, 500, 100) },
-		s:      zoo.Settings{Epochs: 2},
-		min:    map[string]float64{"accuracy": 0.6},
-	},
-	// Keyword spotting on 10 spoken clips per word (4 per word for testing, 280
-	// clips made by espeak-ng in seconds, then cached), four epochs: above the
-	// 0.05 of chance (TestKWSRecipe checks the published 0.95).
-	"kws": {
-		recipe: func() zoo.Recipe { return zoo.KWSRecipe(zoo.KWSConfig{TrainPerWord: 10, TestPerWord: 4}) },
-		s:      zoo.Settings{Epochs: 4},
-		min:    map[string]float64{"accuracy": 0.15},
-	},
 	// A tiny GPT on the first 4,000 characters of Opticks, tested on the first
 	// 1,000 held-out ones: the pipeline (TestGPTLearnsOpticks checks learning).
 	"gpt-opticks": {
@@ -145,12 +110,55 @@ var shortRuns = map[string]struct {
 		s:      zoo.Settings{Epochs: 2},
 		min:    map[string]float64{"accuracy": 0.65},
 	},
+	// MNIST: two epochs of FGSM-RS training on the first 2,000 training images,
+	// tested on the first 500 test images, PGD-20 on the first 100 (a model
+	// that does not learn stays near 0.1).
+	"lenet-robust": {
+		recipe: func() zoo.Recipe { return zoo.LenetRobustRecipeRows(2000, 500, 100) },
+		s:      zoo.Settings{Epochs: 2},
+		min:    map[string]float64{"accuracy": 0.6},
+	},
+	// MNIST: two epochs on the first 2,000 training images (20 poisoned), tested
+	// on the first 500, twice (before and after removing the flagged rows); a
+	// model that does not learn stays near 0.1 (TestBackdoorSmall checks the
+	// report).
+	"backdoor": {
+		recipe: func() zoo.Recipe { return zoo.BackdoorRecipeRows(2000, 500) },
+		s:      zoo.Settings{Epochs: 2},
+		min:    map[string]float64{"accuracy": 0.6},
+	},
+	// MNIST with DP-SGD: two epochs on the first 2,000 training images, tested
+	// on the first 500 (measured 0.55; a model that does not learn stays near
+	// 0.1; TestMNISTDPPrivacy checks the privacy report).
+	"mnist-dp": {
+		recipe: func() zoo.Recipe { return zoo.MNISTDPRecipeRows(2000, 500) },
+		s:      zoo.Settings{Epochs: 2},
+		min:    map[string]float64{"accuracy": 0.3},
+	},
 	// The whole recipe, a few seconds: test accuracy >= 0.95 as stated.
 	"siamese-digits": {s: zoo.Settings{}, min: map[string]float64{"accuracy": 0.95}},
 	// The whole recipe, about a second.
 	"multitask-digits": {s: zoo.Settings{}, min: map[string]float64{"digit_accuracy": 0.96, "even_accuracy": 0.97}},
 	// Two epochs (2 s of training, 0.27 measured; popularity gets 0.12).
 	"two-tower": {s: zoo.Settings{Epochs: 2}, min: map[string]float64{"recall_at_10": 0.2}},
+	// Keyword spotting on 10 spoken clips per word (4 per word for testing, 280
+	// clips made by espeak-ng in seconds, then cached), four epochs: above the
+	// 0.05 of chance (TestKWSRecipe checks the published 0.95).
+	"kws": {
+		recipe: func() zoo.Recipe { return zoo.KWSRecipe(zoo.KWSConfig{TrainPerWord: 10, TestPerWord: 4}) },
+		s:      zoo.Settings{Epochs: 4},
+		min:    map[string]float64{"accuracy": 0.15},
+	},
+	// Spoken digit sequences: 40 training and 10 test sequences (made by
+	// espeak-ng in seconds, then cached), two epochs: the pipeline and its
+	// "wer" and "cer" (TestDigitsCTCSmall checks that the loss falls,
+	// TestDigitsCTCRecipe the published WER).
+	"digits-ctc": {
+		recipe: func() zoo.Recipe {
+			return zoo.DigitsCTCRecipe(zoo.DigitsCTCConfig{TrainSequences: 40, TestSequences: 10})
+		},
+		s: zoo.Settings{Epochs: 2},
+	},
 	// The CTR recipes on 20,000 rows of the click log, two epochs: above a
 	// random ranking's AUC of 0.5 (measured 0.67-0.68; logistic regression, with
 	// few weights starting at zero, takes 20 epochs at a higher rate).
@@ -199,12 +207,12 @@ func TestRunShort(t *testing.T) {
 	for _, r := range zoo.Recipes() {
 		t.Run(r.Name, func(t *testing.T) {
 			switch r.Name {
-			case "kws", "digits-ctc":
-				needEspeak(t) // its speech is made by espeak-ng
 			case "lenet", "resnet-fashion":
 				// minutes per epoch on two cores: run by the convergence tests
 				// (GOKERAS_LONG=1) and by hand with demo run
 				t.Skip("convolutional recipe on 60,000 images")
+			case "kws", "digits-ctc":
+				needEspeak(t) // its speech is made by espeak-ng
 			}
 			s := zoo.Settings{Epochs: 2}
 			short, ok := shortRuns[r.Name]

@@ -35,6 +35,9 @@ type Result struct {
 	// Backdoor is the backdoor recipe's attack, detection and retraining
 	// figures; nil for the others.
 	Backdoor *Backdoor `json:"backdoor,omitempty"`
+	// Privacy is the differential privacy spent by a recipe trained with DP-SGD
+	// (mnist-dp); nil for the others.
+	Privacy *Privacy `json:"privacy,omitempty"`
 	// Summary is the model's Keras-style layer table.
 	Summary string
 	// History holds the per-epoch logs of training.

@@ -77,6 +77,7 @@ type jsonResult struct {
 	Extra    map[string]jsonFloat `json:"extra,omitempty"`
 	Robust   *zoo.Robustness      `json:"robust,omitempty"`
 	Backdoor *zoo.Backdoor        `json:"backdoor,omitempty"`
+	Privacy  *zoo.Privacy         `json:"privacy,omitempty"`
 }
 
 // writeJSON writes res as one JSON object on one line.
@@ -90,6 +91,7 @@ func writeJSON(w io.Writer, res *zoo.Result) error {
 		Extra:    jsonFloats(res.Extra),
 		Robust:   res.Robust,
 		Backdoor: res.Backdoor,
+		Privacy:  res.Privacy,
 	})
 	if err != nil {
 		return errors.Wrap(err, "encode the result as JSON")
