@@ -269,6 +269,15 @@
 // exit with status 2. demo predict refuses a cell that is not a number in a float
 // input's column, naming its row and column.
 //
+// A speech model (one that carries its audio features: demo run kws or
+// digits-ctc -save) also answers a WAV body, POST /v1/predict (or a
+// repository's :predict) with Content-Type audio/wav: the clip (any rate and
+// channels, at most -max-body bytes, 413 beyond) is turned into the model's
+// input as demo listen does, and the answer is {"transcript": "three one
+// four", "seconds": 1.7} (greedy; ?beam=N for beam search of width N, up to
+// 256) or {"keyword": "yes", "probability": 0.97, "seconds": 1}. A model
+// without audio features answers 400.
+//
 // "demo serve -models DIR" serves a model repository: every model file in
 // DIR/NAME/VERSION/ (VERSION a positive integer directory holding one model file,
 // as TensorFlow Serving lays them out), through package serving:

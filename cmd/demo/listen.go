@@ -92,40 +92,66 @@ func listen(modelPath, wavPath string, beam int) (*listenResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, ok, err := zoo.ModelAudioFeatures(m)
+	f, err := speechFeatures(m, modelPath)
 	if err != nil {
-		return nil, errors.Wrap(err, modelPath)
-	}
-	if !ok {
-		return nil, errors.Errorf("%s has no %q attachment (how to compute its input from audio): save a model trained by a speech recipe (demo run digits-ctc -save FILE)", modelPath, zoo.AttachmentAudioFeatures)
-	}
-	if ins := m.Inputs(); len(ins) != 1 || !sameDims(ins[0].Shape, []int{f.Frames, f.NMels, 1}) {
-		return nil, errors.Errorf("%s: the model's inputs %v do not match its audio features (%d frames x %d mels x 1)", modelPath, m.Inputs(), f.Frames, f.NMels)
+		return nil, err
 	}
 	clip, err := audio.ReadWAVFile(wavPath)
 	if err != nil {
 		return nil, err
 	}
-	x := clip.Mono()
-	if clip.SampleRate != f.SampleRate {
-		if x, err = audio.Resample(x, clip.SampleRate, f.SampleRate); err != nil {
-			return nil, errors.Wrap(err, wavPath)
-		}
-	}
-	res := &listenResult{Seconds: float64(len(x)) / float64(f.SampleRate), Cut: len(x) > f.Samples}
-	ex, err := f.Extractor()
+	in, res, err := speechInput(m, f, clip, wavPath)
 	if err != nil {
 		return nil, err
-	}
-	img, err := f.LogMel(ex, x)
-	if err != nil {
-		return nil, errors.Wrap(err, wavPath)
 	}
 	tr, err := trainers.New(m)
 	if err != nil {
 		return nil, err
 	}
 	defer tr.Close()
+	probs, err := tr.Predict(in)
+	if err != nil {
+		return nil, err
+	}
+	return speechAnswer(res, probs, f, beam, modelPath)
+}
+
+// speechFeatures returns the AudioFeatures a speech model carries, checked
+// against its input; what names the model in errors.
+func speechFeatures(m layers.Model, what string) (zoo.AudioFeatures, error) {
+	f, ok, err := zoo.ModelAudioFeatures(m)
+	if err != nil {
+		return f, errors.Wrap(err, what)
+	}
+	if !ok {
+		return f, errors.Errorf("%s has no %q attachment (how to compute its input from audio): save a model trained by a speech recipe (demo run digits-ctc -save FILE)", what, zoo.AttachmentAudioFeatures)
+	}
+	if ins := m.Inputs(); len(ins) != 1 || !sameDims(ins[0].Shape, []int{f.Frames, f.NMels, 1}) {
+		return f, errors.Errorf("%s: the model's inputs %v do not match its audio features (%d frames x %d mels x 1)", what, m.Inputs(), f.Frames, f.NMels)
+	}
+	return f, nil
+}
+
+// speechInput is the model's input (1, frames, mels, 1) for a clip: its
+// channels averaged, resampled to the features' rate, log-mel features; where
+// names the clip in errors.
+func speechInput(m layers.Model, f zoo.AudioFeatures, clip *audio.Clip, where string) (*tensor.Dense, *listenResult, error) {
+	x := clip.Mono()
+	if clip.SampleRate != f.SampleRate {
+		var err error
+		if x, err = audio.Resample(x, clip.SampleRate, f.SampleRate); err != nil {
+			return nil, nil, errors.Wrap(err, where)
+		}
+	}
+	res := &listenResult{Seconds: float64(len(x)) / float64(f.SampleRate), Cut: len(x) > f.Samples}
+	ex, err := f.Extractor()
+	if err != nil {
+		return nil, nil, err
+	}
+	img, err := f.LogMel(ex, x)
+	if err != nil {
+		return nil, nil, errors.Wrap(err, where)
+	}
 	in := tensor.New(tensor.WithShape(1, f.Frames, f.NMels, 1), tensor.WithBacking(img))
 	if m.DType() == tensor.Float64 {
 		wide := make([]float64, len(img))
@@ -134,14 +160,16 @@ func listen(modelPath, wavPath string, beam int) (*listenResult, error) {
 		}
 		in = tensor.New(tensor.WithShape(1, f.Frames, f.NMels, 1), tensor.WithBacking(wide))
 	}
-	probs, err := tr.Predict(in)
-	if err != nil {
-		return nil, err
-	}
+	return in, res, nil
+}
+
+// speechAnswer fills res from the model's output: the transcript of a ctc model
+// (greedy, or beam search of width beam > 0) or a classifier's keyword.
+func speechAnswer(res *listenResult, probs *tensor.Dense, f zoo.AudioFeatures, beam int, what string) (*listenResult, error) {
 	if f.Output == "ctc" {
 		words, err := zoo.Transcribe(probs, f.Labels, f.Blank, beam)
 		if err != nil {
-			return nil, errors.Wrap(err, modelPath)
+			return nil, errors.Wrap(err, what)
 		}
 		res.Transcript = &words[0]
 		return res, nil

@@ -102,6 +102,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			"  POST /v1/predict {\"rows\": [[...], ...]} -> {\"predictions\": [[...], ...], \"classes\": [...], \"labels\": [...]}   (a row: every input's values, in input order)\n"+
 			"  POST /v1/predict {\"inputs\": {\"NAME\": [[...], ...], ...}} -> {\"outputs\": {\"NAME\": [[...], ...], ...}, \"classes\": {...}, \"labels\": {...}}\n"+
 			"  values: numbers for float inputs, integers for integer inputs, JSON strings for string inputs\n"+
+			"  a speech model (demo run kws|digits-ctc -save) also takes a WAV body (Content-Type: audio/wav; ?beam=N)\n"+
+			"  -> {\"transcript\": \"...\"} or {\"keyword\": \"...\", \"probability\": P}, with \"seconds\"\n"+
 			"  classes: the index of the largest value per row (for one value with two class names, a binary classifier:\n"+
 			"  1 when it is >= 0.5, 0 below); labels: its name, for outputs whose classes have names\n"+
 			"  GET /v1/model (the file's name; every input's name, shape, dtype; every output, with its class names), GET /healthz\n"+

@@ -24,6 +24,10 @@ func (s *apiServer) handlePredict(w http.ResponseWriter, r *http.Request) {
 // (the model and version that answered, in a model repository). The caller has
 // admitted the request.
 func (s *apiServer) predictOn(w http.ResponseWriter, r *http.Request, sm *servingModel, tag []byte) {
+	if isWAV(r) {
+		s.predictWAV(w, r, sm, tag)
+		return
+	}
 	maxBody := s.cfg.maxBody
 	vals, named, where, status, err := decodePredict(http.MaxBytesReader(connWriter(w), r.Body, maxBody), sm, maxBody)
 	if err != nil {
