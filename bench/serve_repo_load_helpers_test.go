@@ -1,15 +1,22 @@
 package bench
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math"
+	"math/rand"
+	"net/http"
 	"os"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -169,4 +176,132 @@ func rlMachine() string {
 	}
 	return fmt.Sprintf("%d cores (GOMAXPROCS %d), %s %s/%s, load average at start %s",
 		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH, load)
+}
+
+// rlBodies returns n prediction bodies of rows random rows of width values.
+func rlBodies(rng *rand.Rand, n, rows, width int) [][]byte {
+	out := make([][]byte, n)
+	for k := range out {
+		var b bytes.Buffer
+		b.WriteString(`{"rows": [`)
+		for r := 0; r < rows; r++ {
+			if r > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('[')
+			for j := 0; j < width; j++ {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(strconv.FormatFloat(rng.Float64(), 'f', 3, 64))
+			}
+			b.WriteByte(']')
+		}
+		b.WriteString("]}")
+		out[k] = b.Bytes()
+	}
+	return out
+}
+
+// rlPredict posts body to NAME:predict and checks the answer: a 200 from the
+// model, rows predictions of the model's classes. It returns the version that
+// answered.
+func rlPredict(ctx context.Context, hc *http.Client, base string, m *rlModel, body []byte, rows int) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/models/"+m.name+":predict", bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("%s: status %d: %.300s", m.name, resp.StatusCode, b)
+	}
+	var got struct {
+		Name        string      `json:"model_name"`
+		Version     int64       `json:"model_version"`
+		Predictions [][]float64 `json:"predictions"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		return 0, fmt.Errorf("%s: %v in %.300s", m.name, err, b)
+	}
+	if got.Name != m.name || got.Version < 1 || len(got.Predictions) != rows || len(got.Predictions[0]) != m.classes {
+		return 0, fmt.Errorf("%s: a bad answer to %d rows: %.300s", m.name, rows, b)
+	}
+	return got.Version, nil
+}
+
+// rlMetrics reads the server's /metrics: every sample, by its name and labels
+// as written ("name{label=\"v\",...}").
+func rlMetrics(hc *http.Client, base string) (map[string]float64, error) {
+	resp, err := hc.Get(base + "/metrics")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("/metrics: status %d: %.200s", resp.StatusCode, b)
+	}
+	out := map[string]float64{}
+	for _, line := range strings.Split(string(b), "\n") {
+		i := strings.LastIndexByte(line, ' ')
+		if line == "" || line[0] == '#' || i < 0 {
+			continue
+		}
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			return nil, fmt.Errorf("/metrics: %q: %v", line, err)
+		}
+		out[line[:i]] = v
+	}
+	return out, nil
+}
+
+// rlSum sums the samples of metric name whose labels hold every one of parts.
+func rlSum(ms map[string]float64, name string, parts ...string) float64 {
+	sum := 0.0
+next:
+	for k, v := range ms {
+		if k != name && !strings.HasPrefix(k, name+"{") {
+			continue
+		}
+		for _, p := range parts {
+			if !strings.Contains(k, p) {
+				continue next
+			}
+		}
+		sum += v
+	}
+	return sum
+}
+
+// rlWaitReady polls /readyz until it answers 200.
+func rlWaitReady(ctx context.Context, t *testing.T, hc *http.Client, base string) time.Duration {
+	t.Helper()
+	began := time.Now()
+	for {
+		resp, err := hc.Get(base + "/readyz")
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return time.Since(began)
+			}
+		}
+		if time.Since(began) > rlReadyTimeout || ctx.Err() != nil {
+			t.Fatalf("not ready after %v (last: %v)", time.Since(began), err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

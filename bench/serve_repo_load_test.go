@@ -1,9 +1,7 @@
 package bench
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand"
@@ -17,11 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gokeras/gokeras/generate"
 	"github.com/gokeras/gokeras/layers"
 	"github.com/gokeras/gokeras/serving/client"
-	"github.com/gokeras/gokeras/text"
-	"github.com/gokeras/gokeras/zoo"
 )
 
 // Bounds of the repository load test.
@@ -70,209 +65,6 @@ type rlCall struct {
 	start, end time.Duration
 	rows       int
 	version    int64
-}
-
-// rlSeqMLP is a dense softmax classifier of the given sizes (relu between).
-func rlSeqMLP(sizes ...int) func() *layers.Sequential {
-	return func() *layers.Sequential {
-		ls := []layers.Layer{layers.Input(sizes[0])}
-		for _, h := range sizes[1 : len(sizes)-1] {
-			ls = append(ls, layers.Dense(h, layers.WithActivation("relu")))
-		}
-		ls = append(ls, layers.Dense(sizes[len(sizes)-1], layers.WithActivation("softmax")))
-		return layers.NewSequential(ls...)
-	}
-}
-
-// rlConvNet is a small conv net on 28x28x1 images, 10 classes.
-func rlConvNet() *layers.Sequential {
-	relu := layers.WithActivation("relu")
-	return layers.NewSequential(layers.Input(28, 28, 1),
-		layers.Conv2D(8, 3, relu),
-		layers.MaxPooling2D(2),
-		layers.Conv2D(16, 3, relu),
-		layers.MaxPooling2D(2),
-		layers.Flatten(),
-		layers.Dense(64, relu),
-		layers.Dense(10, layers.WithActivation("softmax")))
-}
-
-// rlBuilt builds m with seed.
-func rlBuilt(t *testing.T, m layers.Model, seed int64) layers.Model {
-	t.Helper()
-	if err := m.Build(layers.WithSeed(seed)); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// rlSave saves the built model m to path and returns the file's size.
-func rlSave(t *testing.T, m layers.Model, path string) int64 {
-	t.Helper()
-	type saver interface{ Save(string) error }
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.(saver).Save(path); err != nil {
-		t.Fatal(err)
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st.Size()
-}
-
-// rlCorpus is the text the language model's character tokenizer is fitted on.
-const rlCorpus = "Light is a body of rays. The rays of light are refracted by a prism, " +
-	"and the colours of the spectrum are made by the refraction of light of several sorts."
-
-// rlLanguageModel is a small untrained character GPT with its tokenizer.
-func rlLanguageModel(t *testing.T) layers.Model {
-	t.Helper()
-	tok, err := text.FitChars(rlCorpus, text.CharsOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := zoo.NewGPT(zoo.GPTConfig{Vocab: tok.VocabSize(), Context: 256, Layers: 2, Heads: 4, Width: 128})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Build(layers.WithSeed(5)); err != nil {
-		t.Fatal(err)
-	}
-	if err := generate.AttachTokenizer(m, tok); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// rlBodies returns n prediction bodies of rows random rows of width values.
-func rlBodies(rng *rand.Rand, n, rows, width int) [][]byte {
-	out := make([][]byte, n)
-	for k := range out {
-		var b bytes.Buffer
-		b.WriteString(`{"rows": [`)
-		for r := 0; r < rows; r++ {
-			if r > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('[')
-			for j := 0; j < width; j++ {
-				if j > 0 {
-					b.WriteByte(',')
-				}
-				b.WriteString(strconv.FormatFloat(rng.Float64(), 'f', 3, 64))
-			}
-			b.WriteByte(']')
-		}
-		b.WriteString("]}")
-		out[k] = b.Bytes()
-	}
-	return out
-}
-
-// rlPredict posts body to NAME:predict and checks the answer: a 200 from the
-// model, rows predictions of the model's classes. It returns the version that
-// answered.
-func rlPredict(ctx context.Context, hc *http.Client, base string, m *rlModel, body []byte, rows int) (int64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/models/"+m.name+":predict", bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return 0, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("%s: status %d: %.300s", m.name, resp.StatusCode, b)
-	}
-	var got struct {
-		Name        string      `json:"model_name"`
-		Version     int64       `json:"model_version"`
-		Predictions [][]float64 `json:"predictions"`
-	}
-	if err := json.Unmarshal(b, &got); err != nil {
-		return 0, fmt.Errorf("%s: %v in %.300s", m.name, err, b)
-	}
-	if got.Name != m.name || got.Version < 1 || len(got.Predictions) != rows || len(got.Predictions[0]) != m.classes {
-		return 0, fmt.Errorf("%s: a bad answer to %d rows: %.300s", m.name, rows, b)
-	}
-	return got.Version, nil
-}
-
-// rlMetrics reads the server's /metrics: every sample, by its name and labels
-// as written ("name{label=\"v\",...}").
-func rlMetrics(hc *http.Client, base string) (map[string]float64, error) {
-	resp, err := hc.Get(base + "/metrics")
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("/metrics: status %d: %.200s", resp.StatusCode, b)
-	}
-	out := map[string]float64{}
-	for _, line := range strings.Split(string(b), "\n") {
-		i := strings.LastIndexByte(line, ' ')
-		if line == "" || line[0] == '#' || i < 0 {
-			continue
-		}
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			return nil, fmt.Errorf("/metrics: %q: %v", line, err)
-		}
-		out[line[:i]] = v
-	}
-	return out, nil
-}
-
-// rlSum sums the samples of metric name whose labels hold every one of parts.
-func rlSum(ms map[string]float64, name string, parts ...string) float64 {
-	sum := 0.0
-next:
-	for k, v := range ms {
-		if k != name && !strings.HasPrefix(k, name+"{") {
-			continue
-		}
-		for _, p := range parts {
-			if !strings.Contains(k, p) {
-				continue next
-			}
-		}
-		sum += v
-	}
-	return sum
-}
-
-// rlWaitReady polls /readyz until it answers 200.
-func rlWaitReady(ctx context.Context, t *testing.T, hc *http.Client, base string) time.Duration {
-	t.Helper()
-	began := time.Now()
-	for {
-		resp, err := hc.Get(base + "/readyz")
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return time.Since(began)
-			}
-		}
-		if time.Since(began) > rlReadyTimeout || ctx.Err() != nil {
-			t.Fatalf("not ready after %v (last: %v)", time.Since(began), err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // TestServeRepoLoad builds cmd/demo and serves a model repository of three
@@ -548,53 +340,7 @@ func TestServeRepoLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type genResult struct {
-		ttft, serverTTFT, dur time.Duration
-		tokens                int
-		text                  string
-		err                   error
-	}
-	maxTokens, seed := rlGenTokens, int64(rlGenSeed)
-	genOne := func() genResult {
-		var r genResult
-		sctx, cancel := context.WithTimeout(ctx, rlStreamTimeout)
-		defer cancel()
-		t0 := time.Now()
-		st, err := gc.Generate(sctx, rlGenModel, 0, client.GenerateRequest{Prompt: rlGenPrompt, MaxTokens: &maxTokens, Seed: &seed})
-		if err != nil {
-			r.err = err
-			return r
-		}
-		defer st.Close()
-		var sb strings.Builder
-		for {
-			piece, err := st.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				r.err = err
-				return r
-			}
-			if sb.Len() == 0 && piece != "" {
-				r.ttft = time.Since(t0)
-			}
-			sb.WriteString(piece)
-		}
-		r.dur = time.Since(t0)
-		r.text = sb.String()
-		d := st.Done()
-		r.tokens = d.Tokens
-		r.serverTTFT = time.Duration(d.TimeToFirstToken * float64(time.Second))
-		switch {
-		case d.Tokens != rlGenTokens || d.FinishReason != "length":
-			r.err = fmt.Errorf("done %+v: want %d tokens, finish_reason length", *d, rlGenTokens)
-		case r.text == "":
-			r.err = fmt.Errorf("no text streamed (done %+v)", *d)
-		}
-		return r
-	}
-	cold := genOne()
+	cold := rlGenerate(ctx, gc)
 	if cold.err != nil {
 		t.Fatalf("the first generation: %v", cold.err)
 	}
@@ -605,14 +351,14 @@ func TestServeRepoLoad(t *testing.T) {
 	for _, lv := range rlGenLevels {
 		lvBegan := time.Now()
 		gs := rlSampleMem(pid, lvBegan, rlMemPeriod)
-		results := make([][]genResult, lv.streams)
+		results := make([][]rlGenResult, lv.streams)
 		var wg sync.WaitGroup
 		for s := 0; s < lv.streams; s++ {
 			wg.Add(1)
 			go func(s int) {
 				defer wg.Done()
 				for k := 0; k < lv.rounds && ctx.Err() == nil; k++ {
-					results[s] = append(results[s], genOne())
+					results[s] = append(results[s], rlGenerate(ctx, gc))
 				}
 			}(s)
 		}
