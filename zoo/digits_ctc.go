@@ -73,7 +73,7 @@ func DigitsCTCRecipe(cfg DigitsCTCConfig) Recipe {
 			dataSeconds := time.Since(start).Seconds()
 			inner := newRecipe(name, description, expected, defaults, spec{
 				split: func(int64) (datasets.Dataset, datasets.Dataset, error) { return d.train, d.test, nil },
-				model: sequential(digitsCTCModel),
+				model: sequential(DigitsCTCModel),
 				adapt: func(m layers.Model, train datasets.Multi) error {
 					if err := adaptFirst(m, train); err != nil {
 						return err
@@ -139,8 +139,10 @@ func digitsCTCSplits(ctx context.Context, cfg DigitsCTCConfig, seed int64) (*dig
 	return d, nil
 }
 
-// digitsCTCModel is the network of the recipe (see DigitsCTCRecipe).
-func digitsCTCModel() *layers.Sequential {
+// DigitsCTCModel returns the digits-ctc recipe's network, unbuilt: Input(400,
+// 40, 1) log-mel images to (50, 11) per-step softmax probabilities, class 0 the
+// CTC blank (see DigitsCTCRecipe).
+func DigitsCTCModel() *layers.Sequential {
 	return layers.NewSequential(layers.Input(digitsCTCFrames, digitsCTCMels, 1),
 		layers.Normalization(layers.WithName("normalize")),
 		layers.Conv2D(32, 3, layers.WithStrides(2, 2), layers.WithPadding("same"), layers.WithActivation("relu")),

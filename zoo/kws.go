@@ -72,7 +72,7 @@ func KWSRecipe(cfg KWSConfig) Recipe {
 			words := datasets.SpeechWords()
 			inner := newRecipe(name, description, expected, defaults, spec{
 				split: func(int64) (datasets.Dataset, datasets.Dataset, error) { return train, test, nil },
-				model: sequential(kwsModel),
+				model: sequential(KWSModel),
 				adapt: func(m layers.Model, tr datasets.Multi) error {
 					if err := adaptAndName(&words)(m, tr); err != nil {
 						return err
@@ -127,8 +127,9 @@ func kwsData(ctx context.Context, cfg KWSConfig, seed int64) (train, test *datas
 	return train, test, set.Generated, err
 }
 
-// kwsModel is the network of the recipe (see KWSRecipe).
-func kwsModel() *layers.Sequential {
+// KWSModel returns the kws recipe's network, unbuilt: Input(101, 40, 1) log-mel
+// images to 20 softmax probabilities (see KWSRecipe).
+func KWSModel() *layers.Sequential {
 	return layers.NewSequential(layers.Input(kwsFrames, kwsMels, 1),
 		layers.Normalization(layers.WithName("normalize")),
 		layers.AveragePooling2D(2, layers.WithPoolSize(3, 2)),
