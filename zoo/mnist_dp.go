@@ -2,7 +2,6 @@ package zoo
 
 import (
 	"context"
-	"time"
 
 	"github.com/gokeras/gokeras/datasets"
 	"github.com/gokeras/gokeras/layers"
@@ -120,22 +119,9 @@ func runMNISTDP(ctx context.Context, trainRows, testRows int, s Settings) (*Resu
 	}
 	defer tr.Close()
 	dp := trainers.DPSGD(mnistDPClip, mnistDPNoise)
-	start := time.Now()
-	hist, err := tr.FitMulti(ctx, train, s.fitOpts(trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize),
-		trainers.Verbose(s.Verbose), dp)...)
+	res, err := fitAndEvaluate(ctx, tr, model, train, test, s, dp)
 	if err != nil {
-		return nil, errors.Wrap(err, "fit")
-	}
-	res := &Result{Epochs: len(hist.Epoch), Seconds: time.Since(start).Seconds(), Summary: model.Summary(),
-		History: hist, Trainer: tr, TestMulti: test}
-	if res.TestData, err = datasets.AsDataset(test); err != nil {
-		return nil, errors.Wrap(err, "test split")
-	}
-	if res.Train, err = evaluate(ctx, tr, train); err != nil {
-		return nil, errors.Wrap(err, "evaluate on the training split")
-	}
-	if res.Test, err = evaluate(ctx, tr, test); err != nil {
-		return nil, errors.Wrap(err, "evaluate on the test split")
+		return nil, err
 	}
 	spent, err := dp.Spent(mnistDPDelta)
 	if err != nil {

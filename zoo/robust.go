@@ -2,7 +2,6 @@ package zoo
 
 import (
 	"context"
-	"time"
 
 	"github.com/gokeras/gokeras/adversarial"
 	"github.com/gokeras/gokeras/datasets"
@@ -94,22 +93,9 @@ func runRobust(ctx context.Context, run robustRun, s Settings) (*Result, error) 
 		}
 		return attack(t, b)
 	}
-	start := time.Now()
-	hist, err := tr.FitMulti(ctx, train, s.fitOpts(trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize),
-		trainers.Verbose(s.Verbose), trainers.BatchTransform(warm))...)
+	res, err := fitAndEvaluate(ctx, tr, model, train, test, s, trainers.BatchTransform(warm))
 	if err != nil {
-		return nil, errors.Wrap(err, "fit")
-	}
-	res := &Result{Epochs: len(hist.Epoch), Seconds: time.Since(start).Seconds(), Summary: model.Summary(),
-		History: hist, Trainer: tr, TestMulti: test}
-	if res.TestData, err = datasets.AsDataset(test); err != nil {
-		return nil, errors.Wrap(err, "test split")
-	}
-	if res.Train, err = evaluate(ctx, tr, train); err != nil {
-		return nil, errors.Wrap(err, "evaluate on the training split")
-	}
-	if res.Test, err = evaluate(ctx, tr, test); err != nil {
-		return nil, errors.Wrap(err, "evaluate on the test split")
+		return nil, err
 	}
 	if res.Robust, err = pgdAccuracy(ctx, tr, res.TestData, run.attackRows, s.Seed); err != nil {
 		return nil, errors.Wrap(err, "attack the test split")

@@ -133,9 +133,26 @@ func (sp spec) run(ctx context.Context, s Settings) (*Result, error) {
 		return nil, errors.Wrap(err, "new trainer")
 	}
 	defer tr.Close()
+	res, err := fitAndEvaluate(ctx, tr, model, train, test, s)
+	if err != nil {
+		return nil, err
+	}
+	if sp.extra != nil {
+		if res.Extra, err = sp.extra(model, train); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// fitAndEvaluate trains tr on train for s's epochs, batch size and verbosity
+// (with s's extra fit options, then more), and returns the Result of the run:
+// its history and time, and the loss and metrics on both splits.
+func fitAndEvaluate(ctx context.Context, tr *trainers.Trainer, model layers.Model, train, test datasets.Multi, s Settings,
+	more ...trainers.FitOption) (*Result, error) {
 	start := time.Now()
-	hist, err := tr.FitMulti(ctx, train, s.fitOpts(
-		trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize), trainers.Verbose(s.Verbose))...)
+	hist, err := tr.FitMulti(ctx, train, s.fitOpts(append([]trainers.FitOption{
+		trainers.Epochs(s.Epochs), trainers.BatchSize(s.BatchSize), trainers.Verbose(s.Verbose)}, more...)...)...)
 	if err != nil {
 		return nil, errors.Wrap(err, "fit")
 	}
@@ -157,11 +174,6 @@ func (sp spec) run(ctx context.Context, s Settings) (*Result, error) {
 	}
 	if res.Test, err = evaluate(ctx, tr, test); err != nil {
 		return nil, errors.Wrap(err, "evaluate on the test split")
-	}
-	if sp.extra != nil {
-		if res.Extra, err = sp.extra(model, train); err != nil {
-			return nil, err
-		}
 	}
 	return res, nil
 }
