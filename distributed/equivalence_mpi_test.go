@@ -5,36 +5,15 @@ package distributed_test
 import (
 	"context"
 	"math"
-	"math/rand"
 	"testing"
+
+	"github.com/gokeras/gokeras/internal/disttest"
 
 	"github.com/gokeras/gokeras/distributed"
 	"github.com/gokeras/gokeras/layers"
 	"github.com/gokeras/gokeras/trainers"
 	"gorgonia.org/tensor"
 )
-
-// eqData is a classification problem of n rows: x (n, shape...) float64, y
-// (n, 1) class ids of 3 classes that depend on x.
-func eqData(n int, shape ...int) (*tensor.Dense, *tensor.Dense) {
-	rng := rand.New(rand.NewSource(3))
-	w := 1
-	for _, s := range shape {
-		w *= s
-	}
-	xs, ys := make([]float64, n*w), make([]float64, n)
-	for i := 0; i < n; i++ {
-		s := 0.0
-		for j := 0; j < w; j++ {
-			v := rng.NormFloat64()
-			xs[i*w+j] = v
-			s += v * float64(j%3-1)
-		}
-		ys[i] = float64(int(math.Abs(s*2)) % 3)
-	}
-	return tensor.New(tensor.WithShape(append([]int{n}, shape...)...), tensor.WithBacking(xs)),
-		tensor.New(tensor.WithShape(n, 1), tensor.WithBacking(ys))
-}
 
 // eqFit trains a model of build on (x, y) for 4 epochs at batch 128, across
 // comm's ranks (nil: this process alone), and returns its weights. The model
@@ -78,13 +57,8 @@ func TestMPIEquivalence(t *testing.T) {
 		build func() layers.Model
 		shape []int
 	}{
-		{"mlp", func() layers.Model {
-			return layers.NewSequential(layers.Input(6), layers.Dense(16, layers.WithActivation("tanh")), layers.Dense(3))
-		}, []int{6}},
-		{"conv", func() layers.Model {
-			return layers.NewSequential(layers.Input(6, 6, 1), layers.Conv2D(4, 3, layers.WithActivation("relu")),
-				layers.MaxPooling2D(2), layers.Flatten(), layers.Dense(3))
-		}, []int{6, 6, 1}},
+		{"mlp", disttest.MLP, []int{6}},
+		{"conv", disttest.Conv, []int{6, 6, 1}},
 	}
 	opts := []struct {
 		name string
@@ -96,7 +70,7 @@ func TestMPIEquivalence(t *testing.T) {
 	for _, md := range models {
 		for _, o := range opts {
 			name := md.name + "/" + o.name
-			x, y := eqData(601, md.shape...)
+			x, y := disttest.Data(601, md.shape...)
 			got := eqFit(t, c, md.build, o.make(), int64(7+c.Rank()*92), x, y)
 			diff := []float64{0}
 			if c.Rank() == 0 {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gokeras/gokeras/internal/disttest"
+
 	"github.com/gokeras/gokeras/layers"
 	"github.com/gokeras/gokeras/trainers"
 	"gorgonia.org/tensor"
@@ -18,12 +20,12 @@ import (
 // with ResumeFrom end with the weights of the uninterrupted 5-epoch run, bit for
 // bit; so does one process resumed from a one-process checkpoint.
 func TestDistributedResumeFromCheckpoint(t *testing.T) {
-	x, y := distData(301, 6)
+	x, y := disttest.Data(301, 6)
 	adam := func() trainers.Optimizer { return trainers.Adam(0.01) }
 	for _, ranks := range []int{2, 0} {
 		dir := t.TempDir()
 		ck := &trainers.ModelCheckpoint{Path: filepath.Join(dir, "ck-{epoch}"), Period: 2}
-		full := fitRanks(t, ranks, distMLP, adam, x, y, trainers.Epochs(5), trainers.BatchSize(64), trainers.Verbose(0), trainers.Callbacks(ck))
+		full := fitRanks(t, ranks, disttest.MLP, adam, x, y, trainers.Epochs(5), trainers.BatchSize(64), trainers.Verbose(0), trainers.Callbacks(ck))
 		for _, r := range full {
 			if r.err != nil {
 				t.Fatal(r.err)
@@ -34,7 +36,7 @@ func TestDistributedResumeFromCheckpoint(t *testing.T) {
 				t.Errorf("%d ranks: checkpoint of epoch %d written %v, want %v (Period 2)", ranks, e, err == nil, want)
 			}
 		}
-		resumed := fitRanks(t, ranks, distMLP, adam, x, y, trainers.Epochs(5), trainers.BatchSize(64), trainers.Verbose(0),
+		resumed := fitRanks(t, ranks, disttest.MLP, adam, x, y, trainers.Epochs(5), trainers.BatchSize(64), trainers.Verbose(0),
 			trainers.ResumeFrom(filepath.Join(dir, "ck-2")))
 		for r := range resumed {
 			if resumed[r].err != nil {
@@ -54,10 +56,10 @@ func TestDistributedResumeFromCheckpoint(t *testing.T) {
 // errors of Fit, and Evaluate refuses the option.
 func TestResumeFromErrors(t *testing.T) {
 	ctx := context.Background()
-	x, y := distData(64, 6)
+	x, y := disttest.Data(64, 6)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ck")
-	tr := newDistTrainer(t, distMLP(), 7)
+	tr := newDistTrainer(t, disttest.MLP(), 7)
 	if _, err := tr.Fit(ctx, x, y, trainers.Epochs(1), trainers.Verbose(0), trainers.Callbacks(&trainers.ModelCheckpoint{Path: path})); err != nil {
 		t.Fatal(err)
 	}
@@ -67,14 +69,14 @@ func TestResumeFromErrors(t *testing.T) {
 		file string
 		want string
 	}{
-		{"missing file", newDistTrainer(t, distMLP(), 7), filepath.Join(dir, "none"), "resume"},
-		{"other seed", newDistTrainer(t, distMLP(), 8), path, "seed"},
-		{"other model", newDistTrainer(t, distConv(), 7), path, "weight 0"},
+		{"missing file", newDistTrainer(t, disttest.MLP(), 7), filepath.Join(dir, "none"), "resume"},
+		{"other seed", newDistTrainer(t, disttest.MLP(), 8), path, "seed"},
+		{"other model", newDistTrainer(t, disttest.Conv(), 7), path, "weight 0"},
 	}
 	for _, c := range cases {
 		xs := x
 		if c.name == "other model" {
-			xs, _ = distData(64, 6, 6, 1)
+			xs, _ = disttest.Data(64, 6, 6, 1)
 		}
 		_, err := c.tr.Fit(ctx, xs, y, trainers.Epochs(2), trainers.Verbose(0), trainers.ResumeFrom(c.file))
 		if err == nil || !strings.Contains(err.Error(), c.want) {

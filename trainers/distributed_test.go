@@ -3,47 +3,17 @@ package trainers_test
 import (
 	"context"
 	"math"
-	"math/rand"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/gokeras/gokeras/internal/disttest"
 
 	"github.com/gokeras/gokeras/distributed"
 	"github.com/gokeras/gokeras/layers"
 	"github.com/gokeras/gokeras/trainers"
 	"gorgonia.org/tensor"
 )
-
-// distData is a classification problem of n rows: x (n, shape...) float64,
-// y (n, 1) class ids of 3 classes that depend on x.
-func distData(n int, shape ...int) (*tensor.Dense, *tensor.Dense) {
-	rng := rand.New(rand.NewSource(3))
-	w := 1
-	for _, s := range shape {
-		w *= s
-	}
-	xs, ys := make([]float64, n*w), make([]float64, n)
-	for i := 0; i < n; i++ {
-		s := 0.0
-		for j := 0; j < w; j++ {
-			v := rng.NormFloat64()
-			xs[i*w+j] = v
-			s += v * float64(j%3-1)
-		}
-		ys[i] = float64(int(math.Abs(s*2)) % 3)
-	}
-	return tensor.New(tensor.WithShape(append([]int{n}, shape...)...), tensor.WithBacking(xs)),
-		tensor.New(tensor.WithShape(n, 1), tensor.WithBacking(ys))
-}
-
-func distMLP() layers.Model {
-	return layers.NewSequential(layers.Input(6), layers.Dense(16, layers.WithActivation("tanh")), layers.Dense(3))
-}
-
-func distConv() layers.Model {
-	return layers.NewSequential(layers.Input(6, 6, 1), layers.Conv2D(4, 3, layers.WithActivation("relu")),
-		layers.MaxPooling2D(2), layers.Flatten(), layers.Dense(3))
-}
 
 // distRun is one rank's (or the single process's) training.
 type distRun struct {
@@ -139,12 +109,12 @@ func TestDistributedEquivalence(t *testing.T) {
 	models := map[string]struct {
 		build func() layers.Model
 		shape []int
-	}{"mlp": {distMLP, []int{6}}, "conv": {distConv, []int{6, 6, 1}}}
+	}{"mlp": {disttest.MLP, []int{6}}, "conv": {disttest.Conv, []int{6, 6, 1}}}
 	for mname, md := range models {
 		for oname, opt := range opts {
 			t.Run(mname+"/"+oname, func(t *testing.T) {
-				x, y := distData(601, md.shape...)
-				vx, vy := distData(77, md.shape...)
+				x, y := disttest.Data(601, md.shape...)
+				vx, vy := disttest.Data(77, md.shape...)
 				fo := []trainers.FitOption{trainers.Epochs(3), trainers.BatchSize(128), trainers.Verbose(0), trainers.ValidationData(vx, vy)}
 				ref := fitRanks(t, 0, md.build, opt, x, y, fo...)[0]
 				if ref.err != nil {
@@ -183,11 +153,11 @@ func TestDistributedEquivalence(t *testing.T) {
 // TestDistributedSingleRankIsPlainFit: a group of one trains bit for bit as
 // without WithDistributed.
 func TestDistributedSingleRankIsPlainFit(t *testing.T) {
-	x, y := distData(150, 6)
+	x, y := disttest.Data(150, 6)
 	adam := func() trainers.Optimizer { return trainers.Adam(0.01) }
 	fo := []trainers.FitOption{trainers.Epochs(2), trainers.BatchSize(32), trainers.Verbose(0)}
-	ref := fitRanks(t, 0, distMLP, adam, x, y, fo...)[0]
-	one := fitRanks(t, 1, distMLP, adam, x, y, fo...)[0]
+	ref := fitRanks(t, 0, disttest.MLP, adam, x, y, fo...)[0]
+	one := fitRanks(t, 1, disttest.MLP, adam, x, y, fo...)[0]
 	if ref.err != nil || one.err != nil {
 		t.Fatal(ref.err, one.err)
 	}
@@ -203,8 +173,8 @@ func TestDistributedErrorsReachEveryRank(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, y := distData(100, 6)
-	x2, y2 := distData(90, 6)
+	x, y := disttest.Data(100, 6)
+	x2, y2 := disttest.Data(90, 6)
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	cases := map[string]func(r int) (*tensor.Dense, *tensor.Dense, context.Context){
@@ -226,7 +196,7 @@ func TestDistributedErrorsReachEveryRank(t *testing.T) {
 			errs := make([]error, 2)
 			var wg sync.WaitGroup
 			for r := range comms {
-				m := distMLP()
+				m := disttest.MLP()
 				tr, err := trainers.New(m, trainers.WithDType(tensor.Float64), trainers.WithDistributed(comms[r]),
 					trainers.WithLoss("sparse_categorical_crossentropy"))
 				if err != nil {
@@ -252,7 +222,7 @@ func TestDistributedErrorsReachEveryRank(t *testing.T) {
 }
 
 func TestWithDistributedNil(t *testing.T) {
-	_, err := trainers.New(distMLP(), trainers.WithDistributed(nil), trainers.WithLoss("mse"))
+	_, err := trainers.New(disttest.MLP(), trainers.WithDistributed(nil), trainers.WithLoss("mse"))
 	if err == nil || !strings.Contains(err.Error(), "WithDistributed") {
 		t.Errorf("WithDistributed(nil): error %v", err)
 	}
@@ -263,11 +233,11 @@ func TestTrainerRanks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := trainers.New(distMLP(), trainers.WithDistributed(comms[2]), trainers.WithLoss("mse"))
+	tr, err := trainers.New(disttest.MLP(), trainers.WithDistributed(comms[2]), trainers.WithLoss("mse"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := trainers.New(distMLP(), trainers.WithLoss("mse"))
+	plain, err := trainers.New(disttest.MLP(), trainers.WithLoss("mse"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,12 +259,12 @@ func toF32(t *tensor.Dense) *tensor.Dense {
 // TestDistributedFloat32: a float32 model trains across 2 ranks as one process
 // does, within float32 rounding.
 func TestDistributedFloat32(t *testing.T) {
-	x, y := distData(301, 6)
+	x, y := disttest.Data(301, 6)
 	x, y = toF32(x), toF32(y)
 	adam := func() trainers.Optimizer { return trainers.Adam(0.01) }
 	fo := []trainers.FitOption{trainers.Epochs(2), trainers.BatchSize(64), trainers.Verbose(0)}
-	ref := fitRanksAs(t, tensor.Float32, 0, distMLP, adam, x, y, fo...)[0]
-	runs := fitRanksAs(t, tensor.Float32, 2, distMLP, adam, x, y, fo...)
+	ref := fitRanksAs(t, tensor.Float32, 0, disttest.MLP, adam, x, y, fo...)[0]
+	runs := fitRanksAs(t, tensor.Float32, 2, disttest.MLP, adam, x, y, fo...)
 	for r, run := range runs {
 		if ref.err != nil || run.err != nil {
 			t.Fatal(ref.err, run.err)
@@ -314,7 +284,7 @@ func TestDistributedBatchNormState(t *testing.T) {
 	bn := func() layers.Model {
 		return layers.NewSequential(layers.Input(6), layers.Dense(8), layers.BatchNormalization(), layers.Dense(3))
 	}
-	x, y := distData(200, 6)
+	x, y := disttest.Data(200, 6)
 	runs := fitRanks(t, 2, bn, func() trainers.Optimizer { return trainers.SGD(0.05) }, x, y,
 		trainers.Epochs(2), trainers.BatchSize(50), trainers.Verbose(0))
 	for r, run := range runs {
@@ -334,7 +304,7 @@ func TestDistributedProgressAndEvaluate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, y := distData(123, 6)
+	x, y := disttest.Data(123, 6)
 	var outs [3]strings.Builder
 	logs := make([]trainers.Logs, 3)
 	errs := make([]error, 3)
@@ -345,7 +315,7 @@ func TestDistributedProgressAndEvaluate(t *testing.T) {
 		if r < 2 {
 			opts = append(opts, trainers.WithDistributed(comms[r]))
 		}
-		tr, err := trainers.New(distMLP(), opts...)
+		tr, err := trainers.New(disttest.MLP(), opts...)
 		if err != nil {
 			t.Fatal(err)
 		}
