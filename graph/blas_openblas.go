@@ -10,8 +10,8 @@ import (
 )
 
 // With the openblas build tag, every matrix product (Gorgonia's and gonum's) runs
-// in OpenBLAS through cgo (link with CGO_LDFLAGS=-lopenblas; on small machines set
-// OPENBLAS_NUM_THREADS=1, or 2 on two cores). This is set once, at start-up.
+// in OpenBLAS through cgo (blas_openblas_link.go links -lopenblas and sets its
+// thread count; see SetBLASThreads). This is set once, at start-up.
 func init() {
 	impl := netlib.Implementation{}
 	G.Use(impl)
