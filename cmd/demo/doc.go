@@ -16,6 +16,7 @@
 //	demo privacy [-n 60000] [-batch 256] [-noise 1.1] [-epochs 60] [-delta 1e-5] [-json]
 //	demo audit -model FILE -data digits|mnist|fashion-mnist|iris|wine|breast-cancer [-n 1000] [-json]
 //	demo listen -model FILE -wav FILE.wav [-beam N] [-json]
+//	demo import -torch F.pt|F.safetensors -arch resnet18|lstm-classifier|transformer-encoder -out FILE [-input-shape 224,224,3] [-steps N] [-heads N] [-json]
 //	demo help
 //
 // "demo help" prints these lines, and "demo COMMAND -h" describes the flags of
@@ -143,6 +144,24 @@
 // "audio_features": sample rate, window, hop, mels, frames, labels). -json prints
 // one line: {"transcript":"three one four","seconds":1.7} or
 // {"keyword":"yes","probability":0.97,"seconds":1}.
+//
+// "demo import -torch F -arch NAME -out FILE" builds the gokeras model of a known
+// PyTorch architecture from its weights, loads them and saves the model (atomically)
+// for demo predict and demo serve. -torch is a torch.save'd state_dict (.pt/.pth) or
+// a safetensors file, told apart by content. -arch is resnet18 (torchvision's ResNet:
+// BasicBlock or Bottleneck, any widths, block counts and classes, read from the
+// tensors; it takes channels-last images, so PyTorch's NCHW batch becomes NHWC,
+// -input-shape H,W,C, default 224,224,C), lstm-classifier (Embedding -> nn.LSTM of
+// any number of layers -> last step -> Linear; -steps, the sequence length, is
+// required) or transformer-encoder (Embedding plus a learned positional Embedding
+// -> nn.TransformerEncoder -> mean over steps -> Linear; -steps defaults to the
+// positional table's length; -heads, default 4, must match nhead, which a state dict
+// does not record). The model outputs what the PyTorch model returns (logits). It
+// prints the sizes it inferred, the tensors copied, the weights filled and the
+// parameter count, with notes on what the state dict cannot check; -json prints one
+// object {"arch","torch","format","out","sizes","tensors","weights","parameters",
+// "input","output","notes"}. A state dict of another architecture is refused,
+// naming the tensor that is missing.
 //
 // "demo csv -file F" trains an MLP (ReLU hidden layers of the -hidden widths,
 // default 128,64) on any CSV file and prints the summary and the metrics on 20%

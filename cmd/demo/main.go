@@ -33,6 +33,7 @@ const usage = `usage: demo [-debug] COMMAND [flags]
   demo privacy [-n 60000] [-batch 256] [-noise 1.1] [-epochs 60] [-delta 1e-5] [-json]
   demo audit -model FILE -data digits|mnist|fashion-mnist|iris|wine|breast-cancer [-n 1000] [-json]
   demo listen -model FILE -wav FILE.wav [-beam N] [-json]
+  demo import -torch F.pt|F.safetensors -arch resnet18|lstm-classifier|transformer-encoder -out FILE [-input-shape 224,224,3] [-steps N] [-heads N] [-json]
   demo help
 "demo COMMAND -h" describes the flags of COMMAND; -debug adds to an error the
 stack of calls where it arose.
@@ -91,6 +92,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return privacyCmd(ctx, args[1:], stdout, stderr)
 	case "listen":
 		return listenCmd(ctx, args[1:], stdout, stderr)
+	case "import":
+		return importCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
