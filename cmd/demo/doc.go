@@ -17,6 +17,7 @@
 //	demo audit -model FILE -data digits|mnist|fashion-mnist|iris|wine|breast-cancer [-n 1000] [-json]
 //	demo listen -model FILE -wav FILE.wav [-beam N] [-json]
 //	demo import -torch F.pt|F.safetensors -arch resnet18|lstm-classifier|transformer-encoder -out FILE [-input-shape 224,224,3] [-steps N] [-heads N] [-json]
+//	demo export -model FILE -onnx OUT.onnx [-opset 17] [-json]
 //	demo help
 //
 // "demo help" prints these lines, and "demo COMMAND -h" describes the flags of
@@ -162,6 +163,19 @@
 // object {"arch","torch","format","out","sizes","tensors","weights","parameters",
 // "input","output","notes"}. A state dict of another architecture is refused,
 // naming the tensor that is missing.
+//
+// "demo export -model FILE -onnx OUT.onnx" loads a saved gokeras model
+// (layers.Load) and writes it as an ONNX model (package onnx: IR version 8, opset
+// -opset, default 17, valid 13 to 17) with the model's input and output names, a
+// dynamic first dimension "batch" and gokeras' layouts (images stay NHWC); weights
+// are initializers in the model's float type. It prints the inputs, the outputs
+// and the counts of nodes, initializers and parameters, or with -json one object
+// (model, onnx, opset, inputs and outputs with name, shape (-1 for the batch) and
+// dtype, nodes, initializers, parameters). A layer ONNX cannot express is an error
+// naming it and its type: the string preprocessing layers TextVectorization,
+// StringLookup, Hashing and HashedCrossing, and custom layers. ONNX Runtime's CPU
+// kernels lack float64 Conv, AveragePool and Erf: onnx.WithFloatType(tensor.Float32)
+// exports a float64 model as float32 from Go.
 //
 // "demo csv -file F" trains an MLP (ReLU hidden layers of the -hidden widths,
 // default 128,64) on any CSV file and prints the summary and the metrics on 20%

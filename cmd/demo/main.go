@@ -34,6 +34,7 @@ const usage = `usage: demo [-debug] COMMAND [flags]
   demo audit -model FILE -data digits|mnist|fashion-mnist|iris|wine|breast-cancer [-n 1000] [-json]
   demo listen -model FILE -wav FILE.wav [-beam N] [-json]
   demo import -torch F.pt|F.safetensors -arch resnet18|lstm-classifier|transformer-encoder -out FILE [-input-shape 224,224,3] [-steps N] [-heads N] [-json]
+  demo export -model FILE -onnx OUT.onnx [-opset 17] [-json]
   demo help
 "demo COMMAND -h" describes the flags of COMMAND; -debug adds to an error the
 stack of calls where it arose.
@@ -94,6 +95,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return listenCmd(ctx, args[1:], stdout, stderr)
 	case "import":
 		return importCmd(ctx, args[1:], stdout, stderr)
+	case "export":
+		return exportCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
