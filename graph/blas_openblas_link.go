@@ -50,3 +50,7 @@ func SetBLASThreads(n int) error {
 // BLASThreads is the number of threads OpenBLAS uses for one matrix product (1 in
 // the pure-Go build).
 func BLASThreads() int { return int(C.openblas_get_num_threads()) }
+
+// GEMMKernel names the float32 matrix-product kernel in use: "openblas" in this
+// build.
+func GEMMKernel() string { return "openblas" }

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/gokeras/gokeras/internal/sgemm"
 	"github.com/pkg/errors"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -24,14 +25,20 @@ type gemmImpl[T float] struct {
 }
 
 // gemmFor returns the gemm of the current gonum BLAS implementation for T
-// (gonum's pure-Go one unless blas32.Use / blas64.Use installed another, as the
-// openblas build does). Gonum's own is tiled (see gemmTiled); another one gets
-// whole matrices.
+// (gonum's pure-Go one, internal/sgemm's kernel for float32 where the CPU has it,
+// or what blas32.Use / blas64.Use installed, as the openblas build does). Gonum's
+// own is tiled (see gemmTiled); another one gets whole matrices, and
+// internal/sgemm's stays on the calling goroutine (SgemmSerial).
 func gemmFor[T float]() gemmImpl[T] {
 	var z T
 	switch any(z).(type) {
 	case float32:
 		impl := blas32.Implementation()
+		if _, ok := impl.(sgemm.Implementation); ok {
+			// Whole matrices, on the calling goroutine: parallelFor already splits
+			// the batch over the cores.
+			return gemmImpl[T]{any(gemmFn[float32](sgemm.SgemmSerial)).(gemmFn[T]), false}
+		}
 		_, native := impl.(gonum.Implementation)
 		return gemmImpl[T]{any(impl.Sgemm).(func(blas.Transpose, blas.Transpose, int, int, int, T, []T, int, []T, int, T, []T, int)), native}
 	default:

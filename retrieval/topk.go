@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	fastgemm "github.com/gokeras/gokeras/internal/sgemm"
 	"github.com/pkg/errors"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -342,6 +343,9 @@ type sgemm func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, 
 // (called on small tiles, see tileRows).
 func gemmFor() (sgemm, bool) {
 	impl := blas32.Implementation()
+	if _, ok := impl.(fastgemm.Implementation); ok {
+		return fastgemm.SgemmSerial, false // whole blocks; the units already run in parallel
+	}
 	_, native := impl.(gonum.Implementation)
 	return impl.Sgemm, native
 }

@@ -1,0 +1,45 @@
+//go:build amd64 && !purego
+
+package sgemm
+
+import "golang.org/x/sys/cpu"
+
+// hasKernel reports whether the CPU supports the AVX2+FMA micro-kernel.
+var hasKernel = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+const kernelName = "avx2-fma-6x16"
+
+// kernel6x16 computes the 6×16 block
+//
+//	C = alpha * Ap * Bp + beta * C
+//
+// where Ap is a packed 6×k micro-panel of A (k groups of 6 values, one per
+// row), Bp a packed k×16 micro-panel of B (k rows of 16 values) and C is
+// row-major with leading dimension ldc. C is read only when load is
+// nonzero; otherwise beta is ignored and C is overwritten.
+//
+//go:noescape
+func kernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32, load int)
+
+// Packing of full micro-panels (pack_amd64.s); strides in elements.
+// packA6T and packB16N move k rows, packA6N and packB16T move k&^3.
+
+// packA6T sets dst[p*6+r] = src[p*lda+r] for p < k, r < 6.
+//
+//go:noescape
+func packA6T(k int, src *float32, lda int, dst *float32)
+
+// packA6N sets dst[p*6+r] = src[r*lda+p] for p < k&^3, r < 6.
+//
+//go:noescape
+func packA6N(k int, src *float32, lda int, dst *float32)
+
+// packB16N sets dst[p*16+c] = src[p*ldb+c] for p < k, c < 16.
+//
+//go:noescape
+func packB16N(k int, src *float32, ldb int, dst *float32)
+
+// packB16T sets dst[p*16+c] = src[c*ldb+p] for p < k&^3, c < 16.
+//
+//go:noescape
+func packB16T(k int, src *float32, ldb int, dst *float32)

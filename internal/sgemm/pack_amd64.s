@@ -1,0 +1,201 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Packing routines for full micro-panels (see pack.go). Strides are in
+// elements; the routines that move 4×4 blocks handle k&^3 steps and leave
+// the remaining k&3 to the caller.
+
+// func packA6T(k int, src *float32, lda int, dst *float32)
+// dst[p*6+r] = src[p*lda+r] for p < k, r < 6.
+TEXT ·packA6T(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ dst+24(FP), DI
+	SHLQ $2, DX
+	TESTQ CX, CX
+	JE   a6tdone
+
+a6tloop:
+	MOVUPS (SI), X0
+	MOVSD  16(SI), X1
+	MOVUPS X0, (DI)
+	MOVSD  X1, 16(DI)
+	ADDQ   DX, SI
+	ADDQ   $24, DI
+	DECQ   CX
+	JNE    a6tloop
+
+a6tdone:
+	RET
+
+// func packB16N(k int, src *float32, ldb int, dst *float32)
+// dst[p*16+c] = src[p*ldb+c] for p < k, c < 16.
+TEXT ·packB16N(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ldb+16(FP), DX
+	MOVQ dst+24(FP), DI
+	SHLQ $2, DX
+	TESTQ CX, CX
+	JE   b16ndone
+
+b16nloop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    DX, SI
+	ADDQ    $64, DI
+	DECQ    CX
+	JNE     b16nloop
+	VZEROUPPER
+
+b16ndone:
+	RET
+
+// func packA6N(k int, src *float32, lda int, dst *float32)
+// dst[p*6+r] = src[r*lda+p] for p < k&^3, r < 6.
+TEXT ·packA6N(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ lda+16(FP), DX
+	MOVQ dst+24(FP), DI
+	SHLQ $2, DX
+	SHRQ $2, CX
+	JE   a6ndone
+	LEAQ (SI)(DX*1), R8
+	LEAQ (R8)(DX*1), R9
+	LEAQ (R9)(DX*1), R10
+	LEAQ (R10)(DX*1), R11
+	LEAQ (R11)(DX*1), R12
+
+a6nloop:
+	VMOVUPS (SI), X0
+	VMOVUPS (R8), X1
+	VMOVUPS (R9), X2
+	VMOVUPS (R10), X3
+	VMOVUPS (R11), X4
+	VMOVUPS (R12), X5
+	VUNPCKLPS X1, X0, X12
+	VUNPCKHPS X1, X0, X13
+	VUNPCKLPS X3, X2, X14
+	VUNPCKHPS X3, X2, X15
+	VMOVLHPS  X14, X12, X6
+	VMOVHLPS  X12, X14, X7
+	VMOVLHPS  X15, X13, X8
+	VMOVHLPS  X13, X15, X9
+	VUNPCKLPS X5, X4, X10
+	VUNPCKHPS X5, X4, X11
+	VMOVUPS X6, (DI)
+	VMOVLPS X10, 16(DI)
+	VMOVUPS X7, 24(DI)
+	VMOVHPS X10, 40(DI)
+	VMOVUPS X8, 48(DI)
+	VMOVLPS X11, 64(DI)
+	VMOVUPS X9, 72(DI)
+	VMOVHPS X11, 88(DI)
+	ADDQ $16, SI
+	ADDQ $16, R8
+	ADDQ $16, R9
+	ADDQ $16, R10
+	ADDQ $16, R11
+	ADDQ $16, R12
+	ADDQ $96, DI
+	DECQ CX
+	JNE  a6nloop
+	VZEROUPPER
+
+a6ndone:
+	RET
+
+// func packB16T(k int, src *float32, ldb int, dst *float32)
+// dst[p*16+c] = src[c*ldb+p] for p < k&^3, c < 16.
+TEXT ·packB16T(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ldb+16(FP), DX
+	MOVQ dst+24(FP), DI
+	SHLQ $2, DX
+	SHRQ $2, CX
+	JE   b16tdone
+	LEAQ (DX)(DX*2), R8
+
+b16tloop:
+	MOVQ SI, R9
+	VMOVUPS (R9), X0
+	VMOVUPS (R9)(DX*1), X1
+	VMOVUPS (R9)(DX*2), X2
+	VMOVUPS (R9)(R8*1), X3
+	VUNPCKLPS X1, X0, X12
+	VUNPCKHPS X1, X0, X13
+	VUNPCKLPS X3, X2, X14
+	VUNPCKHPS X3, X2, X15
+	VMOVLHPS  X14, X12, X4
+	VMOVHLPS  X12, X14, X5
+	VMOVLHPS  X15, X13, X6
+	VMOVHLPS  X13, X15, X7
+	VMOVUPS X4, 0(DI)
+	VMOVUPS X5, 64(DI)
+	VMOVUPS X6, 128(DI)
+	VMOVUPS X7, 192(DI)
+	LEAQ (R9)(DX*4), R9
+	VMOVUPS (R9), X0
+	VMOVUPS (R9)(DX*1), X1
+	VMOVUPS (R9)(DX*2), X2
+	VMOVUPS (R9)(R8*1), X3
+	VUNPCKLPS X1, X0, X12
+	VUNPCKHPS X1, X0, X13
+	VUNPCKLPS X3, X2, X14
+	VUNPCKHPS X3, X2, X15
+	VMOVLHPS  X14, X12, X4
+	VMOVHLPS  X12, X14, X5
+	VMOVLHPS  X15, X13, X6
+	VMOVHLPS  X13, X15, X7
+	VMOVUPS X4, 16(DI)
+	VMOVUPS X5, 80(DI)
+	VMOVUPS X6, 144(DI)
+	VMOVUPS X7, 208(DI)
+	LEAQ (R9)(DX*4), R9
+	VMOVUPS (R9), X0
+	VMOVUPS (R9)(DX*1), X1
+	VMOVUPS (R9)(DX*2), X2
+	VMOVUPS (R9)(R8*1), X3
+	VUNPCKLPS X1, X0, X12
+	VUNPCKHPS X1, X0, X13
+	VUNPCKLPS X3, X2, X14
+	VUNPCKHPS X3, X2, X15
+	VMOVLHPS  X14, X12, X4
+	VMOVHLPS  X12, X14, X5
+	VMOVLHPS  X15, X13, X6
+	VMOVHLPS  X13, X15, X7
+	VMOVUPS X4, 32(DI)
+	VMOVUPS X5, 96(DI)
+	VMOVUPS X6, 160(DI)
+	VMOVUPS X7, 224(DI)
+	LEAQ (R9)(DX*4), R9
+	VMOVUPS (R9), X0
+	VMOVUPS (R9)(DX*1), X1
+	VMOVUPS (R9)(DX*2), X2
+	VMOVUPS (R9)(R8*1), X3
+	VUNPCKLPS X1, X0, X12
+	VUNPCKHPS X1, X0, X13
+	VUNPCKLPS X3, X2, X14
+	VUNPCKHPS X3, X2, X15
+	VMOVLHPS  X14, X12, X4
+	VMOVHLPS  X12, X14, X5
+	VMOVLHPS  X15, X13, X6
+	VMOVHLPS  X13, X15, X7
+	VMOVUPS X4, 48(DI)
+	VMOVUPS X5, 112(DI)
+	VMOVUPS X6, 176(DI)
+	VMOVUPS X7, 240(DI)
+	ADDQ $16, SI
+	ADDQ $256, DI
+	DECQ CX
+	JNE  b16tloop
+	VZEROUPPER
+
+b16tdone:
+	RET
