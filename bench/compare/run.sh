@@ -26,19 +26,39 @@
 # Each round runs gokeras (pure Go), gokeras (-tags openblas) and PyTorch in turn
 # for each model; the tables give training and inference tokens/s (median over
 # the rounds) and each round's ratio against PyTorch's run of the same round.
+#
+# Convolutional workload (bench/compare/gokeras -model lenet|cnn, torch_cnn.py and
+# bench/compare/gomlx -model lenet|cnn; 28x28x1 synthetic images, batch 64):
+#
+#   WORKLOAD=cnn bench/compare/run.sh         # LeNet-5 and the 32/64-filter CNN, 3 rounds
+#   WORKLOAD=cnn ROUNDS=3 LENET_ROWS=6400 CNN_ROWS=1280 GOMLX_LENET_ROWS=320 GOMLX_CNN_ROWS=64 bench/compare/run.sh
+#
+# Each round runs, for LeNet then the CNN, gokeras (pure Go), gokeras (-tags
+# openblas), PyTorch (with torch_env below) and GoMLX (GOMLX as above; far
+# slower, so it trains and predicts fewer rows, GOMLX_LENET_ROWS and
+# GOMLX_CNN_ROWS, and skips the single-row latency of the CNN, ~60 ms a row).
+# One epoch (EPOCHS) each; cnn_table.py prints the tables: medians over the
+# rounds and each round's ratio against PyTorch's run of the same round. About
+# 3 minutes for 3 rounds with the defaults on 2 quiet cores (183 s on 2026-11-30).
 set -euo pipefail
 
-WORKLOAD=${WORKLOAD:-mlp}     # mlp, lstm, transformer, or seq (= lstm and transformer)
+WORKLOAD=${WORKLOAD:-mlp}     # mlp, lstm, transformer, seq (= lstm and transformer) or cnn
 case "$WORKLOAD" in
 mlp) ROUNDS=${ROUNDS:-5} ;;
-lstm | transformer | seq) ROUNDS=${ROUNDS:-3} ;;
+lstm | transformer | seq | cnn) ROUNDS=${ROUNDS:-3} ;;
 *)
-	echo "unknown WORKLOAD=$WORKLOAD (want mlp, lstm, transformer or seq)" >&2
+	echo "unknown WORKLOAD=$WORKLOAD (want mlp, lstm, transformer, seq or cnn)" >&2
 	exit 2
 	;;
 esac
 ROWS=${ROWS:-60000}
-EPOCHS=${EPOCHS:-3}
+if [ "$WORKLOAD" = cnn ]; then EPOCHS=${EPOCHS:-1}; else EPOCHS=${EPOCHS:-3}; fi
+GOMLX=${GOMLX:-fast}          # fast, shipped or off (mlp and cnn workloads)
+case "$GOMLX" in fast | shipped | off) ;; *)
+	echo "unknown GOMLX=$GOMLX (want fast, shipped or off)" >&2
+	exit 2
+	;;
+esac
 THREADS=${THREADS:-2}         # OpenBLAS and PyTorch threads
 RAW_BUILD=${RAW_BUILD:-openblas} # which build runs the raw Gorgonia loop: go or openblas
 PYTHON=${PYTHON:-/usr/bin/python3}   # Debian's python3 with PyTorch 1.13
@@ -61,6 +81,76 @@ torch_env() {
 		MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456 OMP_WAIT_POLICY=PASSIVE "$@"
 	fi
 }
+
+# machine_line prints the Machine: line of the report.
+machine_line() {
+	local mem_gb model
+	mem_gb=$(awk '/MemTotal/ {printf "%.1f", $2/1024/1024}' /proc/meminfo)
+	model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+	echo "Machine: $(nproc) CPUs ($model), ${mem_gb} GiB memory; $(go version | cut -d' ' -f3-);" \
+		"PyTorch $("$PYTHON" -c 'import torch; print(torch.__version__)'); $(date -u +%Y-%m-%d)."
+}
+
+if [ "$WORKLOAD" = cnn ]; then
+	LENET_ROWS=${LENET_ROWS:-6400}
+	CNN_ROWS=${CNN_ROWS:-1280}
+	GOMLX_LENET_ROWS=${GOMLX_LENET_ROWS:-320}
+	GOMLX_CNN_ROWS=${GOMLX_CNN_ROWS:-64}
+	echo "building the Go program twice (pure Go, -tags openblas) ..." >&2
+	(cd "$root" && go build -o "$bin_go" ./bench/compare/gokeras)
+	(cd "$root" && CGO_LDFLAGS=-lopenblas go build -tags openblas -o "$bin_ob" ./bench/compare/gokeras)
+	impls="go ob torch"
+	if [ "$GOMLX" != off ]; then
+		bin_gomlx="$OUT/gomlx-simplego"
+		echo "building bench/compare/gomlx (GoMLX, pure Go, its own module) ..." >&2
+		if (cd "$here/gomlx" && CGO_ENABLED=0 go build -o "$bin_gomlx" .) >&2; then
+			impls="$impls gomlx"
+		else
+			echo "skipping GoMLX: bench/compare/gomlx did not build" >&2
+		fi
+	fi
+	gomlx_dot=gomlx
+	[ "$GOMLX" = fast ] && gomlx_dot=fast
+	rows_of() { if [ "$1" = lenet ]; then echo "$LENET_ROWS"; else echo "$CNN_ROWS"; fi; }
+	crun_go() { "$bin_go" -model "$1" -rows "$(rows_of "$1")" -epochs "$EPOCHS"; }
+	crun_ob() { OPENBLAS_NUM_THREADS=$THREADS "$bin_ob" -model "$1" -rows "$(rows_of "$1")" -epochs "$EPOCHS"; }
+	crun_torch() {
+		torch_env "$PYTHON" "$here/torch_cnn.py" --model "$1" --rows "$(rows_of "$1")" --epochs "$EPOCHS" --threads "$THREADS"
+	}
+	crun_gomlx() {
+		if [ "$1" = lenet ]; then
+			"$bin_gomlx" -model lenet -rows "$GOMLX_LENET_ROWS" -epochs "$EPOCHS" -dot "$gomlx_dot"
+		else
+			"$bin_gomlx" -model cnn -rows "$GOMLX_CNN_ROWS" -epochs "$EPOCHS" -dot "$gomlx_dot" -latency=false
+		fi
+	}
+	runs="$OUT/cnn_runs.jsonl"
+	: >"$runs"
+	tag() { sed "s/^{/{\"round\": $1, /"; }
+	load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+	start=$(date +%s)
+	for r in $(seq 1 "$ROUNDS"); do
+		for m in lenet cnn; do
+			for impl in $impls; do
+				echo "round $r/$ROUNDS: $m $impl ..." >&2
+				"crun_$impl" "$m" | tag "$r" | tee -a "$runs" >&2
+			done
+		done
+	done
+	elapsed=$(($(date +%s) - start))
+	load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+	gomlx_note="GoMLX (dot gradient $gomlx_dot): $GOMLX_LENET_ROWS LeNet rows, $GOMLX_CNN_ROWS CNN rows, no CNN single-row latency"
+	case " $impls " in *" gomlx "*) ;; *) gomlx_note="GoMLX: not run" ;; esac
+	machine_line
+	echo "Workload: LeNet-5 on $LENET_ROWS rows, the 32/64-filter CNN on $CNN_ROWS rows, $EPOCHS epoch(s) timed" \
+		"(graph building included), synthetic 28x28x1 images, batch 64, float32, Adam 1e-3; $THREADS BLAS threads;" \
+		"$gomlx_note; $ROUNDS rounds (run took ${elapsed}s)."
+	echo "Load average (1, 5, 15 min): $load_before before, $load_after after."
+	echo
+	"$PYTHON" "$here/cnn_table.py" "$runs"
+	echo "JSON lines: $runs" >&2
+	exit 0
+fi
 
 if [ "$WORKLOAD" != mlp ]; then
 	SEQS=${SEQS:-320}
@@ -105,12 +195,6 @@ echo "building the Go program twice (pure Go, -tags openblas) ..." >&2
 (cd "$root" && go build -o "$bin_go" ./bench/compare/gokeras)
 (cd "$root" && CGO_LDFLAGS=-lopenblas go build -tags openblas -o "$bin_ob" ./bench/compare/gokeras)
 
-GOMLX=${GOMLX:-fast}          # fast, shipped or off
-case "$GOMLX" in fast | shipped | off) ;; *)
-	echo "unknown GOMLX=$GOMLX (want fast, shipped or off)" >&2
-	exit 2
-	;;
-esac
 GOMLX_ROWS=${GOMLX_ROWS:-$ROWS}
 impls="go ob raw torch"
 if [ "$GOMLX" != off ]; then

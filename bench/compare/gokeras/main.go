@@ -7,6 +7,14 @@
 //	CGO_LDFLAGS=-lopenblas OPENBLAS_NUM_THREADS=2 go run -tags openblas ./bench/compare/gokeras
 //	go run ./bench/compare/gokeras -impl raw     # the hand-written raw Gorgonia loop
 //
+// With -model lenet or -model cnn it trains instead the convolutional nets of
+// bench/compare/gomlx and torch_cnn.py on 28x28x1 images (NHWC) at batch 64,
+// He-initialised (see cnn.go); the JSON line then also has model, batch,
+// train_cpu_s and infer_cpu_s:
+//
+//	go run ./bench/compare/gokeras -model lenet -rows 3200 -epochs 1
+//	go run ./bench/compare/gokeras -model cnn -rows 640 -epochs 1 -cpuprofile /tmp/cnn.prof
+//
 // The data: inputs uniform in [0,1), labels uniform over the 10 classes, as in the
 // Python program (the random numbers differ, the sizes are the same).
 package main
@@ -66,9 +74,12 @@ type result struct {
 func main() {
 	rows := flag.Int("rows", 60000, "number of synthetic training rows")
 	epochs := flag.Int("epochs", 3, "training epochs")
-	impl := flag.String("impl", "gokeras", "gokeras or raw (the hand-written raw Gorgonia loop, training only)")
+	impl := flag.String("impl", "gokeras", "gokeras or raw (the hand-written raw Gorgonia loop, training only; -model mlp only)")
 	seed := flag.Int64("seed", 1, "seed of the synthetic data")
 	flag.BoolVar(&liveHeap, "liveheap", false, "after each epoch, collect garbage and record the live Go heap (epoch_live_heap_mb); slows training a little")
+	flag.StringVar(&conv.model, "model", "mlp", "mlp (batch 128), lenet or cnn (28x28x1 images, batch 64)")
+	flag.IntVar(&conv.hidden, "cnn-dense", 1024, "cnn: width of the hidden Dense layer")
+	flag.StringVar(&conv.cpuprofile, "cpuprofile", "", "lenet, cnn: write a CPU profile of the training to this file")
 	flag.Parse()
 	if err := run(os.Stdout, *impl, *rows, *epochs, *seed); err != nil {
 		fmt.Fprintln(os.Stderr, "gokeras bench:", err)
@@ -76,9 +87,19 @@ func main() {
 	}
 }
 
+// conv holds the flags of the convolutional workloads (cnn.go).
+var conv struct {
+	model      string // mlp, lenet or cnn
+	hidden     int    // cnn: width of the hidden Dense layer
+	cpuprofile string // lenet, cnn: CPU profile of the training
+}
+
 func run(w io.Writer, impl string, rows, epochs int, seed int64) error {
 	if rows < 1 || epochs < 1 {
 		return errors.Errorf("need -rows >= 1 and -epochs >= 1, got %d and %d", rows, epochs)
+	}
+	if conv.model != "" && conv.model != "mlp" {
+		return runConvLine(w, impl, rows, epochs, seed)
 	}
 	x, labels := syntheticData(rows, seed)
 	dataMB, err := procStatusMB("VmRSS")

@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""Prints the Markdown tables of run.sh's convolutional workload (WORKLOAD=cnn)
+from its JSON lines (each tagged with its round): for LeNet-5 and the CNN, the
+median over the rounds of each implementation's samples/s, single-row latency
+and peak RSS, and each round's ratio against the PyTorch run of the same round
+(then their median), by wall-clock time and by CPU time (samples per CPU-second
+of the process, all threads: steadier on a machine shared with other work).
+
+    /usr/bin/python3 bench/compare/cnn_table.py cnn_runs.jsonl
+"""
+import json
+import statistics
+import sys
+
+ORDER = ["gokeras-go", "gokeras-openblas", "pytorch"]
+TITLES = {"lenet": "LeNet-5", "cnn": "CNN 32/64 filters, Dense 1024"}
+
+
+def per_cpu(d, kind):
+    """Samples per CPU-second of training (kind "train") or of the timed inference."""
+    cpu = d.get(kind + "_cpu_s")
+    n = d["train_samples"] if kind == "train" else d["rows"]
+    return n / cpu if cpu else None
+
+
+def median_or_none(vals):
+    vals = [v for v in vals if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def fmt(v, spec):
+    return "n/a" if v is None else format(v, spec)
+
+
+def main(path):
+    runs = [json.loads(line) for line in open(path) if line.strip()]
+    for model in ["lenet", "cnn"]:
+        rs = [d for d in runs if d.get("model") == model]
+        if not rs:
+            continue
+        rounds = sorted({d["round"] for d in rs})
+        by = {(d["impl"], d["round"]): d for d in rs}
+        impls = [i for i in ORDER if any(d["impl"] == i for d in rs)]
+        impls += sorted({d["impl"] for d in rs} - set(ORDER))
+        print("%s, %d rounds (medians; ratios: each round against PyTorch's run of that round, then their median):"
+              % (TITLES[model], len(rounds)))
+        print()
+        print("| implementation | rows | train samples/s | infer samples/s | predict 1 row p50 (µs) | p99 (µs) "
+              "| peak RSS (MB) | train vs PyTorch | median | infer vs PyTorch | median "
+              "| train per CPU-s vs PyTorch | infer per CPU-s vs PyTorch |")
+        print("|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|")
+        for impl in impls:
+            mine = [by[(impl, r)] for r in rounds if (impl, r) in by]
+            cells = []
+            for i, get in enumerate([lambda d: d["train_samples_per_s"], lambda d: d["infer_samples_per_s"],
+                                     lambda d: per_cpu(d, "train"), lambda d: per_cpu(d, "infer")]):
+                rat = []
+                for r in rounds:
+                    if (impl, r) in by and ("pytorch", r) in by:
+                        a, b = get(by[(impl, r)]), get(by[("pytorch", r)])
+                        if a is not None and b:
+                            rat.append(a / b)
+                if i < 2:
+                    cells.append(" / ".join("%.3f" % v for v in rat) or "n/a")
+                cells.append("%.3fx" % statistics.median(rat) if rat else "n/a")
+            print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                impl, format(mine[0]["rows"], ","),
+                fmt(median_or_none(d["train_samples_per_s"] for d in mine), ",.0f"),
+                fmt(median_or_none(d.get("infer_samples_per_s") for d in mine), ",.0f"),
+                fmt(median_or_none(d.get("predict_row_p50_us") for d in mine), ",.0f"),
+                fmt(median_or_none(d.get("predict_row_p99_us") for d in mine), ",.0f"),
+                fmt(median_or_none(d.get("peak_rss_mb") for d in mine), ",.0f"),
+                " | ".join(cells)))
+        print()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,197 @@
+package main
+
+// The convolutional workloads of -model lenet and -model cnn: the architectures,
+// initialisation, optimizer, data and batch of bench/compare/gomlx (-model lenet,
+// -model cnn) and bench/compare/torch_cnn.py, so that run.sh (WORKLOAD=cnn) can
+// set the three side by side.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime/pprof"
+	"syscall"
+	"time"
+
+	"github.com/gokeras/gokeras/graph"
+	"github.com/gokeras/gokeras/layers"
+	"github.com/gokeras/gokeras/trainers"
+	"github.com/pkg/errors"
+	"gorgonia.org/tensor"
+)
+
+const (
+	side     = 28 // images are side x side x 1 (NHWC), nIn = side*side values
+	cnnBatch = 64 // training batch of lenet and cnn, as GoMLX's runner
+)
+
+// cnnResult is the JSON line of -model lenet and -model cnn: the keys of the MLP's
+// line plus the model, the batch and the CPU time (user + system, all threads) of
+// training and of the timed inference, as bench/compare/gomlx prints them.
+type cnnResult struct {
+	result
+	Model     string  `json:"model"`
+	Batch     int     `json:"batch"`
+	TrainCPUS float64 `json:"train_cpu_s"`
+	InferCPUS float64 `json:"infer_cpu_s"`
+}
+
+// cpuSeconds is the user and system CPU time of the process so far (all threads).
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// convModel returns -model lenet or -model cnn; every kernel is He-initialised
+// (he_normal: fan_in scaled, as GoMLX's default initializer), biases are zero.
+//
+//	lenet Conv(6,5x5,same) MaxPool2 Conv(16,5x5,valid) MaxPool2 Dense 120-84-10, ReLU
+//	cnn   Conv(32,5x5,same) MaxPool2 Conv(64,5x5,same) MaxPool2 Dense(hidden)-10, ReLU
+func convModel(name string, hidden int) (*layers.Sequential, error) {
+	he := layers.WithKernelInitializerName("he_normal")
+	relu := layers.WithActivation("relu")
+	same := layers.WithPadding("same")
+	softmax := layers.WithActivation("softmax")
+	switch name {
+	case "lenet":
+		return layers.NewSequential(layers.Input(side, side, 1),
+			layers.Conv2D(6, 5, relu, same, he),
+			layers.MaxPooling2D(2),
+			layers.Conv2D(16, 5, relu, he),
+			layers.MaxPooling2D(2),
+			layers.Flatten(),
+			layers.Dense(120, relu, he),
+			layers.Dense(84, relu, he),
+			layers.Dense(nOut, softmax, he)), nil
+	case "cnn":
+		return layers.NewSequential(layers.Input(side, side, 1),
+			layers.Conv2D(32, 5, relu, same, he),
+			layers.MaxPooling2D(2),
+			layers.Conv2D(64, 5, relu, same, he),
+			layers.MaxPooling2D(2),
+			layers.Flatten(),
+			layers.Dense(hidden, relu, he),
+			layers.Dense(nOut, softmax, he)), nil
+	}
+	return nil, errors.Errorf("unknown -model %q (want mlp, lenet or cnn)", name)
+}
+
+// runConv trains model (lenet or cnn) on x (rows, 784) reshaped to (rows, 28, 28,
+// 1) at batch 64 for epochs shuffled epochs (Fit, graph compilation included, as
+// GoMLX's runner includes its own), times Predict of all rows at batch 1024 (the
+// second call) and 1,000 single-row predictions after 100 warm-ups. With
+// cpuprofile set, the training is profiled into that file.
+func runConv(model string, hidden int, x, labels *tensor.Dense, epochs int, cpuprofile string) (*cnnResult, error) {
+	net, err := convModel(model, hidden)
+	if err != nil {
+		return nil, err
+	}
+	rows := x.Shape()[0]
+	if err := x.Reshape(rows, side, side, 1); err != nil {
+		return nil, errors.Wrap(err, "reshape the images")
+	}
+	tr, err := trainers.New(net, trainers.WithLoss("sparse_categorical_crossentropy"),
+		trainers.WithOptimizer(trainers.Adam(0.001)), trainers.WithOutput(io.Discard))
+	if err != nil {
+		return nil, errors.Wrap(err, "build the trainer")
+	}
+	defer func() { _ = tr.Close() }()
+
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return nil, errors.Wrap(err, "cpu profile")
+		}
+		defer func() { _ = f.Close() }()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, errors.Wrap(err, "cpu profile")
+		}
+	}
+	rec := &rssRecorder{}
+	start, cpu0 := time.Now(), cpuSeconds()
+	if _, err := tr.Fit(context.Background(), x, labels, trainers.BatchSize(cnnBatch),
+		trainers.Epochs(epochs), trainers.Verbose(0), trainers.Callbacks(rec)); err != nil {
+		pprof.StopCPUProfile()
+		return nil, errors.Wrap(err, "fit")
+	}
+	trainS, trainCPU := time.Since(start).Seconds(), cpuSeconds()-cpu0
+	if cpuprofile != "" {
+		pprof.StopCPUProfile()
+	}
+
+	// Inference: Predict on all rows at batch 1024, once to compile, once timed.
+	if _, err := tr.Predict(x, trainers.BatchSize(inferBatch)); err != nil {
+		return nil, errors.Wrap(err, "predict")
+	}
+	start, cpu0 = time.Now(), cpuSeconds()
+	if _, err := tr.Predict(x, trainers.BatchSize(inferBatch)); err != nil {
+		return nil, errors.Wrap(err, "predict")
+	}
+	inferPerS := float64(rows) / time.Since(start).Seconds()
+	inferCPU := cpuSeconds() - cpu0
+
+	// Latency of one row: warm up, then time each call.
+	xs := x.Data().([]float32)
+	one := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(1, side, side, 1))
+	oneData := one.Data().([]float32)
+	lat := make([]float64, 0, latencyRuns)
+	for i := 0; i < warmupRuns+latencyRuns; i++ {
+		r := i % rows
+		copy(oneData, xs[r*nIn:(r+1)*nIn])
+		t0 := time.Now()
+		if _, err := tr.Predict(one); err != nil {
+			return nil, errors.Wrap(err, "predict one row")
+		}
+		if i >= warmupRuns {
+			lat = append(lat, float64(time.Since(t0).Nanoseconds())/1e3)
+		}
+	}
+	p50, p99 := percentile(lat, 50), percentile(lat, 99)
+	impl := "gokeras-go"
+	if graph.BLAS == "openblas" {
+		impl = "gokeras-openblas"
+	}
+	return &cnnResult{
+		result: result{
+			Impl: impl, TrainSamples: rows * epochs, TrainPerS: float64(rows*epochs) / trainS,
+			InferPerS: &inferPerS, RowP50us: &p50, RowP99us: &p99,
+			EpochRSSMB: rec.rss, EpochSeconds: rec.seconds, EpochHeapMB: rec.heap,
+		},
+		Model: model, Batch: cnnBatch, TrainCPUS: trainCPU, InferCPUS: inferCPU,
+	}, nil
+}
+
+// runConvLine runs -model lenet or cnn (impl must be gokeras) and prints its JSON line.
+func runConvLine(w io.Writer, impl string, rows, epochs int, seed int64) error {
+	if impl != "gokeras" {
+		return errors.Errorf("-impl %s runs only -model mlp", impl)
+	}
+	if conv.hidden < 1 {
+		return errors.Errorf("need -cnn-dense >= 1, got %d", conv.hidden)
+	}
+	x, labels := syntheticData(rows, seed) // the numbers of GoMLX's runner
+	dataMB, err := procStatusMB("VmRSS")
+	if err != nil {
+		return err
+	}
+	res, err := runConv(conv.model, conv.hidden, x, labels, epochs, conv.cpuprofile)
+	if err != nil {
+		return err
+	}
+	res.BLAS = graph.BLAS
+	res.Rows, res.Epochs, res.DataRSSMB = rows, epochs, dataMB
+	if res.PeakRSSMB, err = procStatusMB("VmHWM"); err != nil {
+		return err
+	}
+	line, err := json.Marshal(res)
+	if err != nil {
+		return errors.Wrap(err, "encode the result")
+	}
+	_, err = fmt.Fprintln(w, string(line))
+	return err
+}
