@@ -19,6 +19,9 @@ type elemFunc struct {
 	df   func(x float64) float64
 }
 
+// fast returns the typed loops of fn (op_relu.go), or nil.
+func (fn elemFunc) fast() *elemKernels { return elemFast[fn.name] }
+
 // elem32 holds, by name, faster forms of elemFuncs for float32 data: the same
 // function to float32 precision, not to float64's (see op_gelu.go).
 var elem32 = map[string]elemFunc{}
@@ -66,9 +69,17 @@ func (o unaryOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err 
 	out := outputLike(prealloc, x.Dtype(), x.Shape())
 	switch xs := x.Data().(type) {
 	case []float32:
-		err = elemApply(o.fn.fn32().f, xs, out.Data().([]float32))
+		if k := o.fn.fast(); k != nil {
+			err = k.apply32(xs, out.Data().([]float32))
+		} else {
+			err = elemApply(o.fn.fn32().f, xs, out.Data().([]float32))
+		}
 	case []float64:
-		err = elemApply(o.fn.f, xs, out.Data().([]float64))
+		if k := o.fn.fast(); k != nil {
+			err = k.apply64(xs, out.Data().([]float64))
+		} else {
+			err = elemApply(o.fn.f, xs, out.Data().([]float64))
+		}
 	default:
 		return nil, checkFloat(o.name, x.Dtype())
 	}
@@ -103,9 +114,17 @@ func (o derivOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (v G.Value, err 
 	out := outputLike(prealloc, x.Dtype(), x.Shape())
 	switch xs := x.Data().(type) {
 	case []float32:
-		err = elemDeriv(o.fn.fn32().df, xs, g.Data().([]float32), out.Data().([]float32))
+		if k := o.fn.fast(); k != nil {
+			err = k.deriv32(xs, g.Data().([]float32), out.Data().([]float32))
+		} else {
+			err = elemDeriv(o.fn.fn32().df, xs, g.Data().([]float32), out.Data().([]float32))
+		}
 	case []float64:
-		err = elemDeriv(o.fn.df, xs, g.Data().([]float64), out.Data().([]float64))
+		if k := o.fn.fast(); k != nil {
+			err = k.deriv64(xs, g.Data().([]float64), out.Data().([]float64))
+		} else {
+			err = elemDeriv(o.fn.df, xs, g.Data().([]float64), out.Data().([]float64))
+		}
 	default:
 		return nil, checkFloat(o.name, x.Dtype())
 	}
