@@ -135,27 +135,11 @@ func runConv(model string, hidden int, x, labels *tensor.Dense, epochs int, cpup
 	inferPerS := float64(rows) / time.Since(start).Seconds()
 	inferCPU := cpuSeconds() - cpu0
 
-	// Latency of one row: warm up, then time each call.
-	xs := x.Data().([]float32)
-	one := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(1, side, side, 1))
-	oneData := one.Data().([]float32)
-	lat := make([]float64, 0, latencyRuns)
-	for i := 0; i < warmupRuns+latencyRuns; i++ {
-		r := i % rows
-		copy(oneData, xs[r*nIn:(r+1)*nIn])
-		t0 := time.Now()
-		if _, err := tr.Predict(one); err != nil {
-			return nil, errors.Wrap(err, "predict one row")
-		}
-		if i >= warmupRuns {
-			lat = append(lat, float64(time.Since(t0).Nanoseconds())/1e3)
-		}
+	p50, p99, err := rowLatency(tr, x, rows, []int{1, side, side, 1})
+	if err != nil {
+		return nil, err
 	}
-	p50, p99 := percentile(lat, 50), percentile(lat, 99)
-	impl := "gokeras-go"
-	if graph.BLAS == "openblas" {
-		impl = "gokeras-openblas"
-	}
+	impl := implName()
 	return &cnnResult{
 		result: result{
 			Impl: impl, TrainSamples: rows * epochs, TrainPerS: float64(rows*epochs) / trainS,

@@ -25,7 +25,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/gokeras/gokeras/bench"
 	"io"
 	"math"
 	"math/rand"
@@ -35,6 +34,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gokeras/gokeras/bench"
 
 	"github.com/gokeras/gokeras/graph"
 	"github.com/gokeras/gokeras/layers"
@@ -215,27 +216,11 @@ func runGokeras(x, labels *tensor.Dense, epochs int) (*result, error) {
 	}
 	inferPerS := float64(rows) / time.Since(start).Seconds()
 
-	// Latency of one row: warm up, then time each call.
-	xs := x.Data().([]float32)
-	one := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(1, nIn))
-	oneData := one.Data().([]float32)
-	lat := make([]float64, 0, latencyRuns)
-	for i := 0; i < warmupRuns+latencyRuns; i++ {
-		r := i % rows
-		copy(oneData, xs[r*nIn:(r+1)*nIn])
-		t0 := time.Now()
-		if _, err := tr.Predict(one); err != nil {
-			return nil, errors.Wrap(err, "predict one row")
-		}
-		if i >= warmupRuns {
-			lat = append(lat, float64(time.Since(t0).Nanoseconds())/1e3)
-		}
+	p50, p99, err := rowLatency(tr, x, rows, []int{1, nIn})
+	if err != nil {
+		return nil, err
 	}
-	p50, p99 := percentile(lat, 50), percentile(lat, 99)
-	impl := "gokeras-go"
-	if graph.BLAS == "openblas" {
-		impl = "gokeras-openblas"
-	}
+	impl := implName()
 	return &result{
 		Impl: impl, TrainSamples: rows * epochs, TrainPerS: float64(rows*epochs) / trainS,
 		InferPerS: &inferPerS, RowP50us: &p50, RowP99us: &p99,
@@ -328,4 +313,35 @@ func procStatusMB(field string) (float64, error) {
 		return 0, errors.Wrap(err, "read /proc/self/status")
 	}
 	return 0, errors.Errorf("no %s in /proc/self/status", field)
+}
+
+// rowLatency predicts single rows of x (rows of it, each of shape oneShape with
+// the batch of 1) after warmupRuns calls, and returns the median and 99th
+// percentile of latencyRuns timed calls, in microseconds.
+func rowLatency(tr *trainers.Trainer, x *tensor.Dense, rows int, oneShape []int) (p50, p99 float64, err error) {
+	xs := x.Data().([]float32)
+	one := tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(oneShape...))
+	oneData := one.Data().([]float32)
+	nIn := len(oneData)
+	lat := make([]float64, 0, latencyRuns)
+	for i := 0; i < warmupRuns+latencyRuns; i++ {
+		r := i % rows
+		copy(oneData, xs[r*nIn:(r+1)*nIn])
+		t0 := time.Now()
+		if _, err := tr.Predict(one); err != nil {
+			return 0, 0, errors.Wrap(err, "predict one row")
+		}
+		if i >= warmupRuns {
+			lat = append(lat, float64(time.Since(t0).Nanoseconds())/1e3)
+		}
+	}
+	return percentile(lat, 50), percentile(lat, 99), nil
+}
+
+// implName is "gokeras-go" or "gokeras-openblas", after the build's BLAS.
+func implName() string {
+	if graph.BLAS == "openblas" {
+		return "gokeras-openblas"
+	}
+	return "gokeras-go"
 }
