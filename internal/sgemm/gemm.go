@@ -27,6 +27,8 @@ const chunksPerWorker = 2
 type buffers struct {
 	a []float32 // mc×kc packed block of A
 	b []float32 // kc×nc packed panel of B
+
+	acc []float32 // smallM×smallN accumulators of the small-m path
 }
 
 // freeBuffers recycles packing buffers between calls and goroutines. Unlike a
@@ -74,7 +76,7 @@ func roundUp(x, unit int) int { return (x + unit - 1) / unit * unit }
 // been checked; m, n, k > 0 and alpha != 0.
 func gemm(aTrans, bTrans bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	workers := 1
-	if m*n*k >= parThreshold {
+	if m*n*k >= parThreshold || (m < smallM && !bTrans && n*k >= smallParThreshold) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	// Split C into row or column strips whose widths are multiples of the
@@ -126,6 +128,10 @@ func gemm(aTrans, bTrans bool, m, n, k int, alpha float32, a []float32, lda int,
 // gemmSerial computes the m×n block of C starting at row i0, column j0 on
 // the calling goroutine.
 func gemmSerial(aTrans, bTrans bool, i0, j0, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m < smallM && !bTrans {
+		gemmSmallM(aTrans, i0, j0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	buf := getBuffers()
 	defer putBuffers(buf)
 	// Split k into equal K-panels of at most kc so that no panel is tiny.

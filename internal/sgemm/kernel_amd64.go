@@ -43,3 +43,9 @@ func packB16N(k int, src *float32, ldb int, dst *float32)
 //
 //go:noescape
 func packB16T(k int, src *float32, ldb int, dst *float32)
+
+// axpyFMA sets y[j] = alpha*x[j] + y[j] for j < n, each with one fused
+// multiply-add (the rounding of the micro-kernel's accumulation).
+//
+//go:noescape
+func axpyFMA(n int, alpha float32, x, y *float32)

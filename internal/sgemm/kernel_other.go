@@ -18,3 +18,4 @@ func packA6T(k int, src *float32, lda int, dst *float32)  { panic("sgemm: no ker
 func packA6N(k int, src *float32, lda int, dst *float32)  { panic("sgemm: no kernel") }
 func packB16N(k int, src *float32, ldb int, dst *float32) { panic("sgemm: no kernel") }
 func packB16T(k int, src *float32, ldb int, dst *float32) { panic("sgemm: no kernel") }
+func axpyFMA(n int, alpha float32, x, y *float32)         { panic("sgemm: no kernel") }
