@@ -19,7 +19,9 @@
 //     listed below.
 //   - Losses as graph expressions (mean over the batch, Keras semantics).
 //   - Executor: runs a compiled graph and keeps each node's output tensor between
-//     runs.
+//     runs; ComputeOnly skips the nodes nothing reads (the gradient with respect
+//     to the inputs), ReuseBuffers hands a freed output's memory to a later node
+//     (inference peaks at the values alive together, not at all of them).
 //   - CheckGradient: a float64 finite-difference gradient checker for tests.
 //
 // The ops behind functional models' layers (Embedding, the merges), each with a

@@ -10,14 +10,18 @@ import (
 // from one run to the next and handing it back to the op as its destination
 // (UsePreallocDo). A TapeMachine must be Reset after every run, which drops its
 // registers, so every run allocates every intermediate tensor afresh; an Executor
-// allocates them once. It keeps every value alive (no register reuse): more
-// resident memory for no garbage per step.
+// allocates them once. By default it keeps every value alive (no register
+// reuse): more resident memory for no garbage per step; ReuseBuffers shares
+// memory between values that are not alive at the same time, ComputeOnly
+// skips what nothing reads.
 //
 // Values are read with Value after Run. An Executor is not safe for concurrent use;
 // separate Executors on separate graphs may run in parallel.
 type Executor struct {
 	steps []execStep
 	vals  map[*G.Node]G.Value
+	only  []*G.Node // ComputeOnly's nodes; nil: every node
+	reuseState
 }
 
 type execStep struct {
@@ -29,15 +33,26 @@ type execStep struct {
 }
 
 // NewExecutor orders the nodes of g for execution. Input nodes must be bound to
-// values (G.WithValue); statement nodes (G.Read) are not supported.
-func NewExecutor(g *G.ExprGraph) (*Executor, error) {
+// values (G.WithValue); statement nodes (G.Read) are not supported. Options:
+// ComputeOnly, ReuseBuffers.
+func NewExecutor(g *G.ExprGraph, opts ...ExecutorOption) (*Executor, error) {
 	sorted, err := G.Sort(g)
 	if err != nil {
 		return nil, errors.Wrap(err, "executor: sort graph")
 	}
 	e := &Executor{vals: make(map[*G.Node]G.Value, len(sorted))}
+	for _, o := range opts {
+		o(e)
+	}
+	var need map[*G.Node]bool
+	if e.only != nil {
+		need = ancestorsOf(g, e.only)
+	}
 	for i := len(sorted) - 1; i >= 0; i-- {
 		n := sorted[i]
+		if need != nil && !need[n] {
+			continue
+		}
 		op := n.Op()
 		if op == nil { // an input: bound to its value
 			if n.Value() == nil {
@@ -55,12 +70,14 @@ func NewExecutor(g *G.ExprGraph) (*Executor, error) {
 		_, pre := op.(G.UsePreallocDoer)
 		e.steps = append(e.steps, execStep{node: n, op: op, args: args, in: make([]G.Value, len(args)), prealloc: pre})
 	}
+	e.planReuse()
 	return e, nil
 }
 
 // Run computes every node once.
 func (e *Executor) Run() (err error) {
 	defer recoverOp(&err, "executor")
+	e.beginRun()
 	for i := range e.steps {
 		s := &e.steps[i]
 		for j, a := range s.args {
@@ -72,20 +89,40 @@ func (e *Executor) Run() (err error) {
 		}
 		var out G.Value
 		prev, had := e.vals[s.node]
+		var pooled *tensor.Dense
+		if !had && s.prealloc {
+			if pooled = e.takeBuffer(i); pooled != nil {
+				prev, had = pooled, true
+			}
+		}
 		if had && s.prealloc {
 			out, err = s.op.(G.UsePreallocDoer).UsePreallocDo(prev, s.in...)
+			if err != nil && pooled != nil {
+				// The node's static shape may not be the one the op
+				// computes: let it allocate its own.
+				e.putBack(i)
+				pooled = nil
+				out, err = s.op.Do(s.in...)
+			}
 		} else {
 			out, err = s.op.Do(s.in...)
 		}
 		if err != nil {
 			return errors.Wrapf(err, "executor: node %s (%v)", s.node.Name(), s.op)
 		}
-		if !had && s.prealloc {
+		if pooled != nil {
+			if d, ok := out.(*tensor.Dense); !ok || d.Uintptr() != pooled.Uintptr() {
+				e.putBack(i) // the op did not write into it
+			}
+		}
+		if (!had || pooled != nil) && s.prealloc {
 			// Reuse the output next time only if it is a tensor of its own, not a
 			// view of an input (Reshape, Transpose) that the op would write into.
 			s.prealloc = ownsMemory(out, s.in)
 		}
 		e.vals[s.node] = out
+		e.produced(i, out, s.in)
+		e.consumed(i)
 	}
 	return nil
 }

@@ -280,7 +280,7 @@ func Grad(loss *G.Node, wrt []*G.Node, byRows bool) (gr *Gradients, err error) {
 	gr = &Gradients{rows: make([]*rowSource, len(wrt)), out: make([]*RowGrad, len(wrt))}
 	var sources []*rowSource
 	if byRows {
-		reach := ancestors(loss)
+		reach := ancestorsOf(loss.Graph(), []*G.Node{loss})
 		for i, n := range wrt {
 			if src := rowUses(n, reach); src != nil {
 				gr.rows[i] = src
@@ -378,23 +378,26 @@ func rowUses(table *G.Node, reach map[*G.Node]bool) *rowSource {
 	return src
 }
 
-// ancestors is the set of nodes loss is computed from, loss included.
-func ancestors(loss *G.Node) map[*G.Node]bool {
-	g := loss.Graph()
-	seen := map[*G.Node]bool{loss: true}
-	stack := []*G.Node{loss}
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for it := g.From(n.ID()); it.Next(); {
-			c := it.Node().(*G.Node)
-			if !seen[c] {
-				seen[c] = true
-				stack = append(stack, c)
-			}
+// Reads lists the nodes whose values the gradients are read from after a run:
+// Nodes (but nil ones) and, for the tables updated by rows, each Gather's ids
+// and output gradient (what Rows reads). An Executor that only computes these
+// (ComputeOnly) and the loss gives every gradient.
+func (gr *Gradients) Reads() []*G.Node {
+	var out []*G.Node
+	for _, n := range gr.Nodes {
+		if n != nil {
+			out = append(out, n)
 		}
 	}
-	return seen
+	for _, src := range gr.rows {
+		if src == nil {
+			continue
+		}
+		for _, u := range src.uses {
+			out = append(out, u.ids, u.grad)
+		}
+	}
+	return out
 }
 
 // ByRows reports whether parameter i is updated by rows (its gradient is a

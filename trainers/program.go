@@ -45,8 +45,9 @@ type program struct {
 	// holds them after run (nil when every gradient is dense).
 	gradients *graph.Gradients
 	rowGrads  []*graph.RowGrad
-	used      uint64 // the trainer's use count at the last use (least recently used is evicted)
-	pinned    bool   // in use by a step: never evicted (see transformBatch)
+	gradReads []*G.Node // the nodes the gradients are read from (Gradients.Reads)
+	used      uint64    // the trainer's use count at the last use (least recently used is evicted)
+	pinned    bool      // in use by a step: never evicted (see transformBatch)
 	// activation is, for a logitsProgram, the activation ("softmax", "sigmoid")
 	// whose input replaced the first output; "" when it had none.
 	activation string
@@ -128,7 +129,19 @@ func (t *Trainer) compile(kind programKind, batch, steps int) (p *program, err e
 			}
 		}
 	}
-	if p.exec, err = graph.NewExecutor(g.ExprGraph()); err != nil {
+	// Only the outputs, the losses and the gradients are read after a run:
+	// the rest of the graph (the gradient with respect to the inputs) is not
+	// computed, and inference frees each activation after its last use.
+	read := append(append([]*G.Node(nil), p.outs...), p.headLoss...)
+	if p.loss != nil {
+		read = append(read, p.loss)
+	}
+	read = append(read, p.gradReads...)
+	opts := []graph.ExecutorOption{graph.ComputeOnly(read...)}
+	if kind != trainProgram {
+		opts = append(opts, graph.ReuseBuffers(read...))
+	}
+	if p.exec, err = graph.NewExecutor(g.ExprGraph(), opts...); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -196,6 +209,7 @@ func (p *program) addGradients(g *graph.Graph, loss *G.Node, params []*graph.Par
 	if err != nil {
 		return errors.Wrap(err, "symbolic gradient")
 	}
+	p.gradReads = grads.Reads()
 	p.grads = grads.Nodes
 	p.gradTs = make([]*tensor.Dense, len(p.grads))
 	if grads.HasRows() {
