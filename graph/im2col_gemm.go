@@ -26,17 +26,22 @@ type gemmImpl[T float] struct {
 
 // gemmFor returns the gemm of the current gonum BLAS implementation for T
 // (gonum's pure-Go one, internal/sgemm's kernel for float32 where the CPU has it,
-// or what blas32.Use / blas64.Use installed, as the openblas build does). Gonum's
-// own is tiled (see gemmTiled); another one gets whole matrices, and
-// internal/sgemm's stays on the calling goroutine (SgemmSerial).
-func gemmFor[T float]() gemmImpl[T] {
+// or what blas32.Use / blas64.Use installed, as the openblas build does), for a
+// caller that runs on workers goroutines of its own. Gonum's own is tiled (see
+// gemmTiled); another one gets whole matrices. internal/sgemm's (alone or in the
+// openblas build's hybridBLAS) stays on the calling goroutine (SgemmSerial)
+// when the caller already uses every core, and splits large products over them
+// otherwise (a single image).
+func gemmFor[T float](workers int) gemmImpl[T] {
 	var z T
 	switch any(z).(type) {
 	case float32:
 		impl := blas32.Implementation()
-		if _, ok := impl.(sgemm.Implementation); ok {
-			// Whole matrices, on the calling goroutine: parallelFor already splits
-			// the batch over the cores.
+		_, hybrid := impl.(interface{ serialKernel() })
+		if _, ok := impl.(sgemm.Implementation); ok || hybrid {
+			if workers < runtime.GOMAXPROCS(0) {
+				return gemmImpl[T]{any(gemmFn[float32](sgemm.Sgemm)).(gemmFn[T]), false}
+			}
 			return gemmImpl[T]{any(gemmFn[float32](sgemm.SgemmSerial)).(gemmFn[T]), false}
 		}
 		_, native := impl.(gonum.Implementation)
@@ -56,37 +61,35 @@ const (
 	tileCols = 192
 )
 
-// gemmTiled computes c (m×n) = a (m×k) · op(b) + beta·c, op(b) = b (k×n) or, when
-// transB, bᵀ with b (n×k), tile by tile on the calling goroutine for gonum's gemm.
-func gemmTiled[T float](g gemmImpl[T], transB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	tb := blas.NoTrans
+// gemmTiled computes c (m×n) = op(a) · op(b) + beta·c with op(a) = a (m×k) or,
+// when transA, aᵀ with a (k×m), and op(b) = b (k×n) or, when transB, bᵀ with b
+// (n×k); tile by tile on the calling goroutine for gonum's gemm.
+func gemmTiled[T float](g gemmImpl[T], transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	ta, tb := blas.NoTrans, blas.NoTrans
+	if transA {
+		ta = blas.Trans
+	}
 	if transB {
 		tb = blas.Trans
 	}
 	gemm := g.gemm
 	if !g.tiled {
-		gemm(blas.NoTrans, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
+		gemm(ta, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	for i := 0; i < m; i += tileRows {
 		mi := min(tileRows, m-i)
+		as := a[i*lda:]
+		if transA {
+			as = a[i:]
+		}
 		for j := 0; j < n; j += tileCols {
 			nj := min(tileCols, n-j)
 			bs := b[j:]
 			if transB {
 				bs = b[j*ldb:]
 			}
-			gemm(blas.NoTrans, tb, mi, nj, k, 1, a[i*lda:], lda, bs, ldb, beta, c[i*ldc+j:], ldc)
-		}
-	}
-}
-
-// transpose writes the (rows×cols) row-major matrix src into dst as (cols×rows).
-func transpose[T float](src []T, rows, cols int, dst []T) {
-	for r := 0; r < rows; r++ {
-		row := src[r*cols : r*cols+cols]
-		for c, v := range row {
-			dst[c*rows+r] = v
+			gemm(ta, tb, mi, nj, k, 1, as, lda, bs, ldb, beta, c[i*ldc+j:], ldc)
 		}
 	}
 }

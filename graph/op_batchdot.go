@@ -211,8 +211,8 @@ func bmmKernel[T float](o bmmOp, a, b, c []T) {
 	}
 	lda, ldb := o.v0[2], o.v1[2]
 	sizeA, sizeB := o.v0[1]*o.v0[2], o.v1[1]*o.v1[2]
-	g := gemmFor[T]()
 	batch := o.v0[0]
+	g := gemmFor[T](numWorkers(batch))
 	if k == 0 {
 		clear(c)
 		return
