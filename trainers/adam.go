@@ -80,10 +80,10 @@ func (o *adam) StepSparse(params []*graph.Param, grads []*tensor.Dense, rows []*
 		}
 		step(p, grads[i],
 			func(w, g []float32) {
-				adamKernel(w, g, slot[float32](&o.baseOpt, i, 0), slot[float32](&o.baseOpt, i, 1), slot[float32](&o.baseOpt, i, 2), c, k)
+				adamChunks(w, g, slot[float32](&o.baseOpt, i, 0), slot[float32](&o.baseOpt, i, 1), slot[float32](&o.baseOpt, i, 2), c, k)
 			},
 			func(w, g []float64) {
-				adamKernel(w, g, slot[float64](&o.baseOpt, i, 0), slot[float64](&o.baseOpt, i, 1), slot[float64](&o.baseOpt, i, 2), c, k)
+				adamChunks(w, g, slot[float64](&o.baseOpt, i, 0), slot[float64](&o.baseOpt, i, 1), slot[float64](&o.baseOpt, i, 2), c, k)
 			})
 	}
 	o.iter++
@@ -131,6 +131,14 @@ func lazyAdamKernel[T float](w, g, m, v, vmax []T, c optConfig, k adamConsts) {
 
 type adamConsts struct {
 	stepSize, sqrtBC2, decay, coupledWD float64
+}
+
+// adamChunks runs adamKernel over the cores for large parameters (forChunks);
+// the update is element-wise, so the result does not depend on the split.
+func adamChunks[T float](w, g, m, v, vmax []T, c optConfig, k adamConsts) {
+	forChunks(len(w), func(lo, hi int) {
+		adamKernel(w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], slotPart(vmax, lo, hi), c, k)
+	})
 }
 
 func adamKernel[T float](w, g, m, v, vmax []T, c optConfig, k adamConsts) {
