@@ -15,6 +15,7 @@ import "C"
 import (
 	"os"
 
+	"github.com/gokeras/gokeras/internal/sgemm"
 	"github.com/pkg/errors"
 )
 
@@ -51,6 +52,12 @@ func SetBLASThreads(n int) error {
 // the pure-Go build).
 func BLASThreads() int { return int(C.openblas_get_num_threads()) }
 
-// GEMMKernel names the float32 matrix-product kernel in use: "openblas" in this
-// build.
-func GEMMKernel() string { return "openblas" }
+// GEMMKernel names the float32 matrix-product kernel in use: in this build
+// "openblas+avx2-fma-6x16" (OpenBLAS for large products, internal/sgemm for the
+// rest; see hybridBLAS) on CPUs with AVX2 and FMA, else "openblas".
+func GEMMKernel() string {
+	if sgemm.HasKernel() {
+		return "openblas+" + sgemm.KernelName()
+	}
+	return "openblas"
+}
