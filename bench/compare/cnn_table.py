@@ -1,19 +1,34 @@
 #!/usr/bin/python3
-"""Prints the Markdown tables of run.sh's convolutional workload (WORKLOAD=cnn)
-from its JSON lines (each tagged with its round): for LeNet-5 and the CNN, the
+"""Prints the Markdown tables of run.sh's MLP and convolutional workloads
+(WORKLOAD=mlp, WORKLOAD=cnn) from their JSON lines (each tagged with its round
+and, for the MLP, "model": "mlp"): for the MLP, LeNet-5 and the CNN, the
 median over the rounds of each implementation's samples/s, single-row latency
 and peak RSS, and each round's ratio against the PyTorch run of the same round
 (then their median), by wall-clock time and by CPU time (samples per CPU-second
 of the process, all threads: steadier on a machine shared with other work).
 
-    /usr/bin/python3 bench/compare/cnn_table.py cnn_runs.jsonl
+    /usr/bin/python3 bench/compare/cnn_table.py cnn_runs.jsonl [PEAK_GFLOPS]
+
+With PEAK_GFLOPS (run.sh passes the measured float32 peak of the machine, a large
+OpenBLAS sgemm), each implementation's training GFLOP/s is also given as a
+fraction of it: 6 flops per multiply-add of the forward pass per sample (forward,
+and the two backward products; the input gradient of the first layer is not
+computed by either side).
 """
 import json
 import statistics
 import sys
 
-ORDER = ["gokeras-go", "gokeras-openblas", "pytorch"]
-TITLES = {"lenet": "LeNet-5", "cnn": "CNN 32/64 filters, Dense 1024"}
+ORDER = ["gokeras-go", "gokeras-openblas", "raw-gorgonia", "pytorch", "pytorch-untuned"]
+TITLES = {"mlp": "MLP 784-256-128-10, batch 128", "lenet": "LeNet-5", "cnn": "CNN 32/64 filters, Dense 1024"}
+
+
+# Multiply-adds of one sample's forward pass.
+MACS = {
+    "mlp": 784 * 256 + 256 * 128 + 128 * 10,
+    "lenet": 28 * 28 * 6 * 25 + 10 * 10 * 16 * 150 + 400 * 120 + 120 * 84 + 84 * 10,
+    "cnn": 28 * 28 * 32 * 25 + 14 * 14 * 64 * 800 + 3136 * 1024 + 1024 * 10,
+}
 
 
 def per_cpu(d, kind):
@@ -32,9 +47,9 @@ def fmt(v, spec):
     return "n/a" if v is None else format(v, spec)
 
 
-def main(path):
+def main(path, peak=None):
     runs = [json.loads(line) for line in open(path) if line.strip()]
-    for model in ["lenet", "cnn"]:
+    for model in ["mlp", "lenet", "cnn"]:
         rs = [d for d in runs if d.get("model") == model]
         if not rs:
             continue
@@ -45,10 +60,11 @@ def main(path):
         print("%s, %d rounds (medians; ratios: each round against PyTorch's run of that round, then their median):"
               % (TITLES[model], len(rounds)))
         print()
-        print("| implementation | rows | train samples/s | infer samples/s | predict 1 row p50 (µs) | p99 (µs) "
+        print("| implementation | rows | train samples/s | train GFLOP/s (of peak) | infer samples/s "
+              "| predict 1 row p50 (µs) | p99 (µs) "
               "| peak RSS (MB) | train vs PyTorch | median | infer vs PyTorch | median "
               "| train per CPU-s vs PyTorch | infer per CPU-s vs PyTorch |")
-        print("|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|")
         for impl in impls:
             mine = [by[(impl, r)] for r in rounds if (impl, r) in by]
             cells = []
@@ -63,9 +79,14 @@ def main(path):
                 if i < 2:
                     cells.append(" / ".join("%.3f" % v for v in rat) or "n/a")
                 cells.append("%.3fx" % statistics.median(rat) if rat else "n/a")
-            print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            train = median_or_none(d["train_samples_per_s"] for d in mine)
+            gf = "n/a"
+            if train is not None:
+                g = 6 * MACS[model] * train / 1e9
+                gf = "%.1f" % g + (" (%.0f%%)" % (100 * g / peak) if peak else "")
+            print("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 impl, format(mine[0]["rows"], ","),
-                fmt(median_or_none(d["train_samples_per_s"] for d in mine), ",.0f"),
+                fmt(train, ",.0f"), gf,
                 fmt(median_or_none(d.get("infer_samples_per_s") for d in mine), ",.0f"),
                 fmt(median_or_none(d.get("predict_row_p50_us") for d in mine), ",.0f"),
                 fmt(median_or_none(d.get("predict_row_p99_us") for d in mine), ",.0f"),
@@ -75,4 +96,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else None)

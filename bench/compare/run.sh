@@ -6,16 +6,18 @@
 #   ROUNDS=5 ROWS=20000 EPOCHS=2 bench/compare/run.sh
 #
 # Each round runs the implementations one after the other (go, openblas, raw,
-# torch, gomlx), so that a slow spell of the machine hits them all alike. gomlx
+# torch, untuned torch, gomlx), so that a slow spell of the machine hits them
+# all alike. gomlx
 # is GoMLX v0.26.0 on its pure-Go backend (bench/compare/gomlx, its own module):
 # GOMLX=fast (default: its matrix-product gradient as two matrix products),
 # GOMLX=shipped (GoMLX's own gradient, ~15x slower: set GOMLX_ROWS=6400 or so),
 # GOMLX=off to leave it out; it is skipped with a message when it does not build.
-# GoMLX adds about a minute of CPU time a round. The first table shows the
-# median of each metric over the rounds; the second the best round of each
-# (highest speed, lowest latency), the better guide on a machine shared with
-# other work. The load average is printed before and after. The JSON lines are
-# kept in $OUT.
+# GoMLX adds about a minute of CPU time a round. cnn_table.py prints the table:
+# the median of each metric over the rounds, and each round's ratio against
+# PyTorch's run of the same round (then their median); the float32 peak of the
+# machine (a 2048^3 OpenBLAS sgemm, measured first) and each training speed's
+# fraction of it. The load average is printed before and after. The JSON lines
+# are kept in $OUT.
 #
 # Sequence workloads (bench/compare/seq against torch_lstm.py / torch_transformer.py):
 #
@@ -40,14 +42,29 @@
 # One epoch (EPOCHS) each; cnn_table.py prints the tables: medians over the
 # rounds and each round's ratio against PyTorch's run of the same round. About
 # 3 minutes for 3 rounds with the defaults on 2 quiet cores (183 s on 2026-11-30).
+#
+# Scaling sweep (bench/compare/gokeras -sweep batch|width against torch_sweep.py):
+#
+#   WORKLOAD=sweep bench/compare/run.sh       # 2 rounds
+#   SWEEP_QUICK=1 ROUNDS=1 WORKLOAD=sweep bench/compare/run.sh   # batches 8, 128; widths 256, 512
+#
+# Each round, for 1 then 2 threads and for each sweep (batch: the 784-256-128-10
+# MLP at batch 1 to 1024, one epoch of 4096 rows and Predict of them; width:
+# 784-W-10 at batch 128, W = 256 to 4096, median of 20 steps), runs gokeras
+# (pure Go, GOMAXPROCS=threads), gokeras (-tags openblas, GOMAXPROCS and
+# OPENBLAS_NUM_THREADS=threads) and PyTorch (torch_env, --threads) in turn
+# (THREADS is not used); sweep_table.py prints samples/s against batch size and
+# µs per step and GFLOP/s against width, medians over the rounds, with each
+# round's ratio against PyTorch's run at the same thread count.
 set -euo pipefail
 
-WORKLOAD=${WORKLOAD:-mlp}     # mlp, lstm, transformer, seq (= lstm and transformer) or cnn
+WORKLOAD=${WORKLOAD:-mlp}     # mlp, lstm, transformer, seq (= lstm and transformer), cnn or sweep
 case "$WORKLOAD" in
 mlp) ROUNDS=${ROUNDS:-5} ;;
 lstm | transformer | seq | cnn) ROUNDS=${ROUNDS:-3} ;;
+sweep) ROUNDS=${ROUNDS:-2} ;;
 *)
-	echo "unknown WORKLOAD=$WORKLOAD (want mlp, lstm, transformer, seq or cnn)" >&2
+	echo "unknown WORKLOAD=$WORKLOAD (want mlp, lstm, transformer, seq, cnn or sweep)" >&2
 	exit 2
 	;;
 esac
@@ -59,7 +76,13 @@ case "$GOMLX" in fast | shipped | off) ;; *)
 	exit 2
 	;;
 esac
-THREADS=${THREADS:-2}         # OpenBLAS and PyTorch threads
+THREADS=${THREADS:-2}         # PyTorch threads, and the threads of the peak measurement
+# OB_THREADS: OpenBLAS threads of the gokeras -tags openblas runs. Default 1,
+# gokeras' own default (graph.SetBLASThreads): its float32 products then all
+# run in internal/sgemm, over the cores, and OpenBLAS threads spinning after
+# large products no longer slow the goroutines beside them (measured
+# 2026-11-30: CNN training 725/645 samples/s with 1, 599/532 with 2).
+OB_THREADS=${OB_THREADS:-1}
 RAW_BUILD=${RAW_BUILD:-openblas} # which build runs the raw Gorgonia loop: go or openblas
 PYTHON=${PYTHON:-/usr/bin/python3}   # Debian's python3 with PyTorch 1.13
 OUT=${OUT:-$(mktemp -d)}
@@ -71,15 +94,45 @@ bin_go="$OUT/gokeras-go"
 bin_ob="$OUT/gokeras-openblas"
 
 # PyTorch at its best: glibc's default allocator maps and unmaps fresh pages for
-# the large gradient buffers at every step (3x slower training); jemalloc
-# (Debian libjemalloc2) when installed, else glibc with high mmap/trim thresholds.
+# the large gradient buffers at every step (3x slower MLP training). TORCH_ALLOC
+# picks the allocator PyTorch runs with: tuned (the default: glibc with high
+# mmap/trim thresholds, measured the faster of the two on this machine, see
+# bench/RESULTS.md), jemalloc (Debian libjemalloc2, LD_PRELOAD) or default
+# (glibc untouched). With UNTUNED=1 (the default) the mlp and cnn workloads also
+# run PyTorch with glibc untouched each round, as "pytorch-untuned", to keep
+# that figure beside the tuned one; ratios are always against "pytorch".
+TORCH_ALLOC=${TORCH_ALLOC:-tuned}
 JEMALLOC=${JEMALLOC:-/usr/lib/x86_64-linux-gnu/libjemalloc.so.2}
-torch_env() {
-	if [ -f "$JEMALLOC" ]; then
-		LD_PRELOAD="$JEMALLOC" OMP_WAIT_POLICY=PASSIVE "$@"
-	else
-		MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456 OMP_WAIT_POLICY=PASSIVE "$@"
+UNTUNED=${UNTUNED:-1}
+case "$TORCH_ALLOC" in
+tuned | default) ;;
+jemalloc)
+	if [ ! -f "$JEMALLOC" ]; then
+		echo "TORCH_ALLOC=jemalloc: no $JEMALLOC (apt-get install libjemalloc2)" >&2
+		exit 2
 	fi
+	;;
+*)
+	echo "unknown TORCH_ALLOC=$TORCH_ALLOC (want tuned, jemalloc or default)" >&2
+	exit 2
+	;;
+esac
+torch_env() {
+	case "$TORCH_ALLOC" in
+	jemalloc) LD_PRELOAD="$JEMALLOC" OMP_WAIT_POLICY=PASSIVE "$@" ;;
+	default) OMP_WAIT_POLICY=PASSIVE "$@" ;;
+	*) MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456 OMP_WAIT_POLICY=PASSIVE "$@" ;;
+	esac
+}
+# torch_untuned runs PyTorch with glibc's allocator untouched; its JSON lines
+# are renamed "pytorch-untuned".
+torch_untuned() { OMP_WAIT_POLICY=PASSIVE "$@" | sed 's/"impl": *"pytorch"/"impl": "pytorch-untuned"/'; }
+
+# peak_gflops prints the float32 peak of the machine with $THREADS threads (a
+# 2048^3 OpenBLAS sgemm, best of 5; bench/compare/gokeras -peak), once the
+# openblas binary is built; empty when it fails.
+peak_gflops() {
+	OPENBLAS_NUM_THREADS=$THREADS "$bin_ob" -peak 2>/dev/null | sed -n 's/.*"peak_gflops": *\([0-9.]*\).*/\1/p'
 }
 
 # machine_line prints the Machine: line of the report.
@@ -91,6 +144,41 @@ machine_line() {
 		"PyTorch $("$PYTHON" -c 'import torch; print(torch.__version__)'); $(date -u +%Y-%m-%d)."
 }
 
+if [ "$WORKLOAD" = sweep ]; then
+	echo "building the Go program twice (pure Go, -tags openblas) ..." >&2
+	(cd "$root" && go build -o "$bin_go" ./bench/compare/gokeras)
+	(cd "$root" && CGO_LDFLAGS=-lopenblas go build -tags openblas -o "$bin_ob" ./bench/compare/gokeras)
+	runs="$OUT/sweep_runs.jsonl"
+	: >"$runs"
+	tag() { sed "s/^{/{\"round\": $1, /"; }
+	load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+	start=$(date +%s)
+	for r in $(seq 1 "$ROUNDS"); do
+		for t in 1 2; do
+			for k in batch width; do
+				echo "round $r/$ROUNDS: $k sweep, $t thread(s), gokeras-go ..." >&2
+				GOMAXPROCS=$t "$bin_go" -sweep "$k" | tag "$r" | tee -a "$runs" >&2
+				echo "round $r/$ROUNDS: $k sweep, $t thread(s), gokeras-openblas ..." >&2
+				GOMAXPROCS=$t OPENBLAS_NUM_THREADS=$t "$bin_ob" -sweep "$k" | tag "$r" | tee -a "$runs" >&2
+				echo "round $r/$ROUNDS: $k sweep, $t thread(s), pytorch ..." >&2
+				torch_env "$PYTHON" "$here/torch_sweep.py" --sweep "$k" --threads "$t" | tag "$r" | tee -a "$runs" >&2
+			done
+		done
+	done
+	elapsed=$(($(date +%s) - start))
+	load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+	machine_line
+	quick=""
+	[ "${SWEEP_QUICK:-}" = 1 ] && quick=" SWEEP_QUICK=1 (batches 8 and 128 on 512 rows, widths 256 and 512, 5 timed steps);"
+	echo "Workload: scaling sweep, float32, Adam 1e-3, 1 and 2 threads (GOMAXPROCS, OPENBLAS_NUM_THREADS," \
+		"torch.set_num_threads);$quick $ROUNDS rounds (run took ${elapsed}s)."
+	echo "Load average (1, 5, 15 min): $load_before before, $load_after after."
+	echo
+	"$PYTHON" "$here/sweep_table.py" "$runs"
+	echo "JSON lines: $runs" >&2
+	exit 0
+fi
+
 if [ "$WORKLOAD" = cnn ]; then
 	LENET_ROWS=${LENET_ROWS:-6400}
 	CNN_ROWS=${CNN_ROWS:-1280}
@@ -100,6 +188,7 @@ if [ "$WORKLOAD" = cnn ]; then
 	(cd "$root" && go build -o "$bin_go" ./bench/compare/gokeras)
 	(cd "$root" && CGO_LDFLAGS=-lopenblas go build -tags openblas -o "$bin_ob" ./bench/compare/gokeras)
 	impls="go ob torch"
+	[ "$UNTUNED" = 1 ] && impls="$impls untuned"
 	if [ "$GOMLX" != off ]; then
 		bin_gomlx="$OUT/gomlx-simplego"
 		echo "building bench/compare/gomlx (GoMLX, pure Go, its own module) ..." >&2
@@ -113,9 +202,12 @@ if [ "$WORKLOAD" = cnn ]; then
 	[ "$GOMLX" = fast ] && gomlx_dot=fast
 	rows_of() { if [ "$1" = lenet ]; then echo "$LENET_ROWS"; else echo "$CNN_ROWS"; fi; }
 	crun_go() { "$bin_go" -model "$1" -rows "$(rows_of "$1")" -epochs "$EPOCHS"; }
-	crun_ob() { OPENBLAS_NUM_THREADS=$THREADS "$bin_ob" -model "$1" -rows "$(rows_of "$1")" -epochs "$EPOCHS"; }
+	crun_ob() { OPENBLAS_NUM_THREADS=$OB_THREADS "$bin_ob" -model "$1" -rows "$(rows_of "$1")" -epochs "$EPOCHS"; }
 	crun_torch() {
 		torch_env "$PYTHON" "$here/torch_cnn.py" --model "$1" --rows "$(rows_of "$1")" --epochs "$EPOCHS" --threads "$THREADS"
+	}
+	crun_untuned() {
+		torch_untuned "$PYTHON" "$here/torch_cnn.py" --model "$1" --rows "$(rows_of "$1")" --epochs "$EPOCHS" --threads "$THREADS"
 	}
 	crun_gomlx() {
 		if [ "$1" = lenet ]; then
@@ -124,6 +216,7 @@ if [ "$WORKLOAD" = cnn ]; then
 			"$bin_gomlx" -model cnn -rows "$GOMLX_CNN_ROWS" -epochs "$EPOCHS" -dot "$gomlx_dot" -latency=false
 		fi
 	}
+	peak=$(peak_gflops)
 	runs="$OUT/cnn_runs.jsonl"
 	: >"$runs"
 	tag() { sed "s/^{/{\"round\": $1, /"; }
@@ -143,11 +236,12 @@ if [ "$WORKLOAD" = cnn ]; then
 	case " $impls " in *" gomlx "*) ;; *) gomlx_note="GoMLX: not run" ;; esac
 	machine_line
 	echo "Workload: LeNet-5 on $LENET_ROWS rows, the 32/64-filter CNN on $CNN_ROWS rows, $EPOCHS epoch(s) timed" \
-		"(graph building included), synthetic 28x28x1 images, batch 64, float32, Adam 1e-3; $THREADS BLAS threads;" \
+		"(graph building included), synthetic 28x28x1 images, batch 64, float32, Adam 1e-3; PyTorch $THREADS threads, OpenBLAS $OB_THREADS;" \
 		"$gomlx_note; $ROUNDS rounds (run took ${elapsed}s)."
 	echo "Load average (1, 5, 15 min): $load_before before, $load_after after."
+	echo "Float32 peak: ${peak:-n/a} GFLOP/s (OpenBLAS sgemm 2048^3, $THREADS threads, best of 5, before the rounds)."
 	echo
-	"$PYTHON" "$here/cnn_table.py" "$runs"
+	"$PYTHON" "$here/cnn_table.py" "$runs" $peak
 	echo "JSON lines: $runs" >&2
 	exit 0
 fi
@@ -171,7 +265,7 @@ if [ "$WORKLOAD" != mlp ]; then
 			echo "round $r/$ROUNDS: $m gokeras-go ..." >&2
 			"$bin_sgo" -model "$m" -seqs "$SEQS" | tag "$r" | tee -a "$runs" >&2
 			echo "round $r/$ROUNDS: $m gokeras-openblas ..." >&2
-			OPENBLAS_NUM_THREADS=$THREADS "$bin_sob" -model "$m" -seqs "$SEQS" | tag "$r" | tee -a "$runs" >&2
+			OPENBLAS_NUM_THREADS=$OB_THREADS "$bin_sob" -model "$m" -seqs "$SEQS" | tag "$r" | tee -a "$runs" >&2
 			echo "round $r/$ROUNDS: $m pytorch ..." >&2
 			torch_env "$PYTHON" "$here/torch_$m.py" --seqs "$SEQS" --threads "$THREADS" | tag "$r" | tee -a "$runs" >&2
 		done
@@ -183,7 +277,7 @@ if [ "$WORKLOAD" != mlp ]; then
 	echo "Machine: $(nproc) CPUs ($model), ${mem_gb} GiB memory; $(go version | cut -d' ' -f3-);" \
 		"PyTorch $("$PYTHON" -c 'import torch; print(torch.__version__)'); $(date -u +%Y-%m-%d)."
 	echo "Workload: $models; $SEQS sequences of 64 tokens timed (one shuffled epoch after a 2-batch" \
-		"warm-up), batch 32, float32, Adam 1e-3; $THREADS BLAS threads; $ROUNDS rounds (run took ${elapsed}s)."
+		"warm-up), batch 32, float32, Adam 1e-3; PyTorch $THREADS threads, OpenBLAS $OB_THREADS; $ROUNDS rounds (run took ${elapsed}s)."
 	echo "Load average (1, 5, 15 min): $load_before before, $load_after after."
 	echo
 	"$PYTHON" "$here/seq_table.py" "$runs"
@@ -197,6 +291,7 @@ echo "building the Go program twice (pure Go, -tags openblas) ..." >&2
 
 GOMLX_ROWS=${GOMLX_ROWS:-$ROWS}
 impls="go ob raw torch"
+[ "$UNTUNED" = 1 ] && impls="$impls untuned"
 if [ "$GOMLX" != off ]; then
 	bin_gomlx="$OUT/gomlx-simplego"
 	echo "building bench/compare/gomlx (GoMLX, pure Go, its own module) ..." >&2
@@ -213,10 +308,12 @@ case " $impls " in *" gomlx "*) ;; *) gomlx_note="GoMLX: not run" ;; esac
 
 run_go() { "$bin_go" -rows "$ROWS" -epochs "$EPOCHS" "$@"; }
 run_gomlx() { "$bin_gomlx" -model mlp -rows "$GOMLX_ROWS" -epochs "$EPOCHS" -dot "$gomlx_dot"; }
-run_ob() { OPENBLAS_NUM_THREADS=$THREADS "$bin_ob" -rows "$ROWS" -epochs "$EPOCHS" "$@"; }
+run_ob() { OPENBLAS_NUM_THREADS=$OB_THREADS "$bin_ob" -rows "$ROWS" -epochs "$EPOCHS" "$@"; }
 run_raw() { if [ "$RAW_BUILD" = go ]; then run_go -impl raw; else run_ob -impl raw; fi; }
 run_torch() { torch_env "$PYTHON" "$here/torch_mlp.py" --rows "$ROWS" --epochs "$EPOCHS" --threads "$THREADS"; }
+run_untuned() { torch_untuned "$PYTHON" "$here/torch_mlp.py" --rows "$ROWS" --epochs "$EPOCHS" --threads "$THREADS"; }
 
+peak=$(peak_gflops)
 runs="$OUT/runs.jsonl"
 : >"$runs"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -224,7 +321,7 @@ start=$(date +%s)
 for r in $(seq 1 "$ROUNDS"); do
 	for impl in $impls; do
 		echo "round $r/$ROUNDS: $impl ..." >&2
-		"run_$impl" | tee -a "$runs" >&2
+		"run_$impl" | sed "s/^{/{\"round\": $r, \"model\": \"mlp\", /" | tee -a "$runs" >&2
 	done
 done
 elapsed=$(($(date +%s) - start))
@@ -235,58 +332,11 @@ model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo "Machine: $(nproc) CPUs ($model), ${mem_gb} GiB memory; $(go version | cut -d' ' -f3-);" \
 	"PyTorch $("$PYTHON" -c 'import torch; print(torch.__version__)'); $(date -u +%Y-%m-%d)."
 echo "Workload: $ROWS rows x $EPOCHS epochs, batch 128, float32, Adam 1e-3;" \
-	"$THREADS BLAS threads; $ROUNDS rounds (run took ${elapsed}s); raw Gorgonia in the $RAW_BUILD build;" \
+	"PyTorch $THREADS threads, OpenBLAS $OB_THREADS; $ROUNDS rounds (run took ${elapsed}s); raw Gorgonia in the $RAW_BUILD build;" \
 	"$gomlx_note."
 echo "Load average (1, 5, 15 min): $load_before before, $load_after after."
+echo "Float32 peak: ${peak:-n/a} GFLOP/s (OpenBLAS sgemm 2048^3, $THREADS threads, best of 5, before the rounds)."
 echo
-"$PYTHON" - "$runs" <<'PY'
-import json, statistics, sys
-
-order = ["gokeras-go", "gokeras-openblas", "raw-gorgonia", "pytorch"]
-runs = {}
-for line in open(sys.argv[1]):
-    line = line.strip()
-    if line:
-        d = json.loads(line)
-        runs.setdefault(d["impl"], []).append(d)
-
-def pick(impl, key, how):
-    vals = [d[key] for d in runs.get(impl, []) if d.get(key) is not None]
-    return how(vals) if vals else None
-
-def fmt(v, spec):
-    return "n/a" if v is None else format(v, spec)
-
-def ratio(a, b):
-    return "n/a" if a is None or not b else "%.2fx" % (a / b)
-
-def table(title, fast, low):
-    """fast picks among speeds (higher is better), low among latencies and memory."""
-    t_ref = pick("pytorch", "train_samples_per_s", fast)
-    i_ref = pick("pytorch", "infer_samples_per_s", fast)
-    print(title)
-    print()
-    print("| implementation | train samples/s | infer samples/s | predict 1 row p50 (µs) "
-          "| p99 (µs) | peak RSS (MB) | train vs PyTorch | infer vs PyTorch |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for impl in order + sorted(set(runs) - set(order)):
-        if impl not in runs:
-            continue
-        name = impl
-        if impl == "raw-gorgonia":
-            name += " (%s)" % runs[impl][0]["blas"]
-        tr = pick(impl, "train_samples_per_s", fast)
-        inf = pick(impl, "infer_samples_per_s", fast)
-        print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            name, fmt(tr, ",.0f"), fmt(inf, ",.0f"),
-            fmt(pick(impl, "predict_row_p50_us", low), ".0f"),
-            fmt(pick(impl, "predict_row_p99_us", low), ".0f"),
-            fmt(pick(impl, "peak_rss_mb", low), ".0f"),
-            ratio(tr, t_ref), ratio(inf, i_ref)))
-    print()
-
-table("Median of %d rounds:" % len(runs.get("pytorch", [None])), statistics.median, statistics.median)
-table("Best round of each metric:", max, min)
-PY
+"$PYTHON" "$here/cnn_table.py" "$runs" $peak
 echo
 echo "JSON lines: $runs" >&2

@@ -84,9 +84,9 @@ func convModel(name string, hidden int) (*layers.Sequential, error) {
 // runConv trains model (lenet or cnn) on x (rows, 784) reshaped to (rows, 28, 28,
 // 1) at batch 64 for epochs shuffled epochs (Fit, graph compilation included, as
 // GoMLX's runner includes its own), times Predict of all rows at batch 1024 (the
-// second call) and 1,000 single-row predictions after 100 warm-ups. With
-// cpuprofile set, the training is profiled into that file.
-func runConv(model string, hidden int, x, labels *tensor.Dense, epochs int, cpuprofile string) (*cnnResult, error) {
+// second call) and 1,000 single-row predictions after 100 warm-ups, profiling
+// the phase -profile-phase into -cpuprofile when set.
+func runConv(model string, hidden int, x, labels *tensor.Dense, epochs int) (*cnnResult, error) {
 	net, err := convModel(model, hidden)
 	if err != nil {
 		return nil, err
@@ -102,40 +102,41 @@ func runConv(model string, hidden int, x, labels *tensor.Dense, epochs int, cpup
 	}
 	defer func() { _ = tr.Close() }()
 
-	if cpuprofile != "" {
-		f, err := os.Create(cpuprofile)
-		if err != nil {
-			return nil, errors.Wrap(err, "cpu profile")
-		}
-		defer func() { _ = f.Close() }()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return nil, errors.Wrap(err, "cpu profile")
-		}
+	stop, err := startProfile("train")
+	if err != nil {
+		return nil, err
 	}
 	rec := &rssRecorder{}
 	start, cpu0 := time.Now(), cpuSeconds()
 	if _, err := tr.Fit(context.Background(), x, labels, trainers.BatchSize(cnnBatch),
 		trainers.Epochs(epochs), trainers.Verbose(0), trainers.Callbacks(rec)); err != nil {
-		pprof.StopCPUProfile()
+		stop()
 		return nil, errors.Wrap(err, "fit")
 	}
 	trainS, trainCPU := time.Since(start).Seconds(), cpuSeconds()-cpu0
-	if cpuprofile != "" {
-		pprof.StopCPUProfile()
-	}
+	stop()
 
 	// Inference: Predict on all rows at batch 1024, once to compile, once timed.
 	if _, err := tr.Predict(x, trainers.BatchSize(inferBatch)); err != nil {
 		return nil, errors.Wrap(err, "predict")
 	}
+	if stop, err = startProfile("infer"); err != nil {
+		return nil, err
+	}
 	start, cpu0 = time.Now(), cpuSeconds()
 	if _, err := tr.Predict(x, trainers.BatchSize(inferBatch)); err != nil {
+		stop()
 		return nil, errors.Wrap(err, "predict")
 	}
 	inferPerS := float64(rows) / time.Since(start).Seconds()
 	inferCPU := cpuSeconds() - cpu0
+	stop()
 
+	if stop, err = startProfile("row"); err != nil {
+		return nil, err
+	}
 	p50, p99, err := rowLatency(tr, x, rows, []int{1, side, side, 1})
+	stop()
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +164,7 @@ func runConvLine(w io.Writer, impl string, rows, epochs int, seed int64) error {
 	if err != nil {
 		return err
 	}
-	res, err := runConv(conv.model, conv.hidden, x, labels, epochs, conv.cpuprofile)
+	res, err := runConv(conv.model, conv.hidden, x, labels, epochs)
 	if err != nil {
 		return err
 	}
@@ -178,4 +179,26 @@ func runConvLine(w io.Writer, impl string, rows, epochs int, seed int64) error {
 	}
 	_, err = fmt.Fprintln(w, string(line))
 	return err
+}
+
+// startProfile starts the CPU profile -cpuprofile when phase (train, infer or
+// row) is -profile-phase; the returned function stops it.
+func startProfile(phase string) (func(), error) {
+	switch conv.phase {
+	case "train", "infer", "row":
+	default:
+		return nil, errors.Errorf("unknown -profile-phase %q (want train, infer or row)", conv.phase)
+	}
+	if conv.cpuprofile == "" || phase != conv.phase {
+		return func() {}, nil
+	}
+	f, err := os.Create(conv.cpuprofile)
+	if err != nil {
+		return nil, errors.Wrap(err, "cpu profile")
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, errors.Wrap(err, "cpu profile")
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
 }

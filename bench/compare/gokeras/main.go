@@ -4,8 +4,9 @@
 // bench/compare/torch_mlp.py (see bench/compare/README.md and run.sh).
 //
 //	go run ./bench/compare/gokeras -rows 60000 -epochs 3
-//	CGO_LDFLAGS=-lopenblas OPENBLAS_NUM_THREADS=2 go run -tags openblas ./bench/compare/gokeras
+//	OPENBLAS_NUM_THREADS=2 go run -tags openblas ./bench/compare/gokeras
 //	go run ./bench/compare/gokeras -impl raw     # the hand-written raw Gorgonia loop
+//	go run ./bench/compare/gokeras -rows 20000 -cpuprofile /tmp/mlp.prof -profile-phase infer
 //
 // With -model lenet or -model cnn it trains instead the convolutional nets of
 // bench/compare/gomlx and torch_cnn.py on 28x28x1 images (NHWC) at batch 64,
@@ -14,6 +15,10 @@
 //
 //	go run ./bench/compare/gokeras -model lenet -rows 3200 -epochs 1
 //	go run ./bench/compare/gokeras -model cnn -rows 640 -epochs 1 -cpuprofile /tmp/cnn.prof
+//
+// -cpuprofile profiles one phase, -profile-phase: train (Fit, the default),
+// infer (the timed Predict of every row at batch 1024) or row (the
+// single-row predictions).
 //
 // The data: inputs uniform in [0,1), labels uniform over the 10 classes, as in the
 // Python program (the random numbers differ, the sizes are the same).
@@ -80,9 +85,23 @@ func main() {
 	flag.BoolVar(&liveHeap, "liveheap", false, "after each epoch, collect garbage and record the live Go heap (epoch_live_heap_mb); slows training a little")
 	flag.StringVar(&conv.model, "model", "mlp", "mlp (batch 128), lenet or cnn (28x28x1 images, batch 64)")
 	flag.IntVar(&conv.hidden, "cnn-dense", 1024, "cnn: width of the hidden Dense layer")
-	flag.StringVar(&conv.cpuprofile, "cpuprofile", "", "lenet, cnn: write a CPU profile of the training to this file")
+	flag.StringVar(&conv.cpuprofile, "cpuprofile", "", "write a CPU profile of the phase -profile-phase to this file (-impl gokeras)")
+	flag.StringVar(&conv.phase, "profile-phase", "train", "the phase -cpuprofile covers: train, infer (the timed Predict at batch 1024) or row (the single-row predictions)")
+	peak := flag.Bool("peak", false, "print the float32 peak of the machine instead, {\"peak_gflops\": X} (OpenBLAS sgemm 2048x2048x2048, best of 5; -tags openblas only)")
+	sweepKind := flag.String("sweep", "", "batch or width: print one JSON line per batch size (1..1024) or hidden width (256..4096) instead (sweep.go)")
 	flag.Parse()
-	if err := run(os.Stdout, *impl, *rows, *epochs, *seed); err != nil {
+	var err error
+	if *peak {
+		var g float64
+		if g, err = peakGFLOPs(); err == nil {
+			_, err = fmt.Fprintf(os.Stdout, "{\"peak_gflops\": %.1f}\n", g)
+		}
+	} else if *sweepKind != "" {
+		err = runSweep(os.Stdout, *sweepKind, *seed)
+	} else {
+		err = run(os.Stdout, *impl, *rows, *epochs, *seed)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gokeras bench:", err)
 		os.Exit(1)
 	}
@@ -92,7 +111,8 @@ func main() {
 var conv struct {
 	model      string // mlp, lenet or cnn
 	hidden     int    // cnn: width of the hidden Dense layer
-	cpuprofile string // lenet, cnn: CPU profile of the training
+	cpuprofile string // CPU profile of one phase (-impl gokeras)
+	phase      string // train, infer or row: the phase cpuprofile covers
 }
 
 func run(w io.Writer, impl string, rows, epochs int, seed int64) error {
@@ -199,24 +219,39 @@ func runGokeras(x, labels *tensor.Dense, epochs int) (*result, error) {
 	defer func() { _ = tr.Close() }()
 	rows := x.Shape()[0]
 	rec := &rssRecorder{}
+	stop, err := startProfile("train")
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	if _, err := tr.Fit(context.Background(), x, labels, trainers.BatchSize(batch),
 		trainers.Epochs(epochs), trainers.Verbose(0), trainers.Callbacks(rec)); err != nil {
+		stop()
 		return nil, errors.Wrap(err, "fit")
 	}
 	trainS := time.Since(start).Seconds()
+	stop()
 
 	// Inference: Predict on all rows at batch 1024, once to compile, once timed.
 	if _, err := tr.Predict(x, trainers.BatchSize(inferBatch)); err != nil {
 		return nil, errors.Wrap(err, "predict")
 	}
+	if stop, err = startProfile("infer"); err != nil {
+		return nil, err
+	}
 	start = time.Now()
 	if _, err := tr.Predict(x, trainers.BatchSize(inferBatch)); err != nil {
+		stop()
 		return nil, errors.Wrap(err, "predict")
 	}
 	inferPerS := float64(rows) / time.Since(start).Seconds()
+	stop()
 
+	if stop, err = startProfile("row"); err != nil {
+		return nil, err
+	}
 	p50, p99, err := rowLatency(tr, x, rows, []int{1, nIn})
+	stop()
 	if err != nil {
 		return nil, err
 	}
