@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"unsafe"
+
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -48,6 +50,9 @@ type reuseState struct {
 	// allocated its own).
 	pool []mem
 	lent []mem
+	// made holds, per step, the tensor takeBuffer last made for it, reused
+	// when the step gets the same block again (as it does run after run).
+	made []*tensor.Dense
 	// reused counts the outputs made on pooled memory, over all runs.
 	reused int
 }
@@ -60,6 +65,14 @@ type mem struct {
 
 // size is the number of elements of m; 0 for none.
 func (m mem) size() int { return max(len(m.f32), len(m.f64)) }
+
+// addr is the address of m's first element (m is not empty).
+func (m mem) addr() uintptr {
+	if m.f32 != nil {
+		return uintptr(unsafe.Pointer(&m.f32[0]))
+	}
+	return uintptr(unsafe.Pointer(&m.f64[0]))
+}
 
 // planReuse counts the uses of each step's output; called by NewExecutor.
 func (e *Executor) planReuse() {
@@ -85,6 +98,7 @@ func (e *Executor) planReuse() {
 	e.holds = make([][]int, len(e.steps))
 	e.owns = make([]bool, len(e.steps))
 	e.lent = make([]mem, len(e.steps))
+	e.made = make([]*tensor.Dense, len(e.steps))
 }
 
 // beginRun resets the references of a run.
@@ -124,11 +138,16 @@ func (e *Executor) takeBuffer(i int) *tensor.Dense {
 	e.pool = e.pool[:len(e.pool)-1]
 	e.lent[i] = m
 	e.reused++
+	if d := e.made[i]; d != nil && d.Uintptr() == m.addr() && d.Shape().Eq(n.Shape()) {
+		return d
+	}
 	shape := tensor.WithShape(n.Shape().Clone()...)
 	if m.f32 != nil {
-		return tensor.New(shape, tensor.WithBacking(m.f32[:size]))
+		e.made[i] = tensor.New(shape, tensor.WithBacking(m.f32[:size]))
+	} else {
+		e.made[i] = tensor.New(shape, tensor.WithBacking(m.f64[:size]))
 	}
-	return tensor.New(shape, tensor.WithBacking(m.f64[:size]))
+	return e.made[i]
 }
 
 // putBack returns the block lent to step i to the pool.
