@@ -68,25 +68,32 @@ func (o biasOp) UsePreallocDo(prealloc G.Value, in ...G.Value) (G.Value, error) 
 	out := outputLike(prealloc, x.Dtype(), x.Shape())
 	switch xs := x.Data().(type) {
 	case []float32:
-		bs, ys := b.Data().([]float32), out.Data().([]float32)
-		for r := 0; r < len(xs); r += c {
-			xr, yr := xs[r:r+c], ys[r:r+c]
-			for i, v := range bs {
-				yr[i] = xr[i] + v
-			}
-		}
+		err = addBias(xs, b.Data().([]float32), out.Data().([]float32))
 	case []float64:
-		bs, ys := b.Data().([]float64), out.Data().([]float64)
-		for r := 0; r < len(xs); r += c {
-			xr, yr := xs[r:r+c], ys[r:r+c]
-			for i, v := range bs {
-				yr[i] = xr[i] + v
-			}
-		}
+		err = addBias(xs, b.Data().([]float64), out.Data().([]float64))
 	default:
 		return nil, checkFloat(o.name, x.Dtype())
 	}
+	if err != nil {
+		return nil, errors.Wrap(err, o.name)
+	}
 	return out, nil
+}
+
+// addBias writes x + bias, the bias (c) repeated along every row of x (rows·c),
+// into y; the rows split over the cores when x is large (element-wise: the
+// result does not depend on the split).
+func addBias[T float](x, bias, y []T) error {
+	c := len(bias)
+	return parallelRows(len(x)/c, c, func(_, lo, hi int) error {
+		for r := lo; r < hi; r++ {
+			xr, yr := x[r*c:(r+1)*c], y[r*c:(r+1)*c]
+			for i, v := range bias {
+				yr[i] = xr[i] + v
+			}
+		}
+		return nil
+	})
 }
 
 func (o colSumOp) Type() hm.Type {
