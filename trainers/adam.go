@@ -141,7 +141,25 @@ func adamChunks[T float](w, g, m, v, vmax []T, c optConfig, k adamConsts) {
 	})
 }
 
+// adamKernel updates w, m, v (and vmax under AMSGrad; nil otherwise) in place
+// from the gradient g, all of one length: the AVX2 kernel (adamFast) takes the
+// float32 elements in blocks of 8 where the CPU has it, adamKernelGo the rest,
+// with the same bits.
 func adamKernel[T float](w, g, m, v, vmax []T, c optConfig, k adamConsts) {
+	if d := adamFast(w, g, m, v, vmax, c, k); d > 0 {
+		w, g, m, v = w[d:], g[d:], m[d:], v[d:]
+		if c.amsgrad {
+			vmax = vmax[d:]
+		}
+	}
+	adamKernelGo(w, g, m, v, vmax, c, k)
+}
+
+// adamKernelGo is Adam's element-wise update in Go (see adamKernel):
+// gi = g + wd·w; m = β1·m + (1-β1)·gi; v = β2·v + (1-β2)·gi·gi;
+// w = w·decay - step·m/(sqrt(v)/sqrt(1-β2ᵗ) + ε), v replaced by its running
+// maximum under AMSGrad.
+func adamKernelGo[T float](w, g, m, v, vmax []T, c optConfig, k adamConsts) {
 	b1, b2 := T(c.beta1), T(c.beta2)
 	eps, step, bc2, decay, wd := T(c.eps), T(k.stepSize), T(k.sqrtBC2), T(k.decay), T(k.coupledWD)
 	for i := range w {
