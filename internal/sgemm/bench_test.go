@@ -70,7 +70,7 @@ func BenchmarkGonum(b *testing.B) { benchGemm(b, gonum.Implementation{}.Sgemm) }
 // BenchmarkThin compares thin and tiny shapes (GEMV-like, outer
 // products) with gonum, for both transpose settings.
 func BenchmarkThin(b *testing.B) {
-	for _, s := range [][3]int{{1, 256, 784}, {2, 256, 784}, {4, 256, 784}, {8, 256, 784}, {256, 1, 784}, {256, 4, 784}, {784, 256, 1}, {784, 256, 4}, {16, 16, 16}, {8, 8, 8}, {3, 3, 3}} {
+	for _, s := range [][3]int{{1, 256, 784}, {1, 1024, 3136}, {2, 256, 784}, {4, 256, 784}, {8, 256, 784}, {256, 1, 784}, {256, 4, 784}, {784, 256, 1}, {784, 256, 4}, {16, 16, 16}, {8, 8, 8}, {3, 3, 3}} {
 		for _, tr := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for name, f := range map[string]sgemmFunc{"ours": Sgemm, "gonum": gonum.Implementation{}.Sgemm} {
 				b.Run(fmt.Sprintf("%dx%dx%d/%c/%s", s[0], s[1], s[2], tr, name), func(b *testing.B) {

@@ -91,6 +91,10 @@ func gemm(aTrans, bTrans bool, m, n, k int, alpha float32, a []float32, lda int,
 	// Use chunksPerWorker strips per worker, handed out dynamically, so
 	// that a worker slowed down by other load does not delay the call.
 	chunks := min(units, workers*chunksPerWorker)
+	if m < smallM && !bTrans {
+		// The small-m path streams B: one contiguous strip per worker.
+		chunks = min(units, workers)
+	}
 	workers = min(workers, chunks)
 	if workers <= 1 {
 		gemmSerial(aTrans, bTrans, 0, 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)

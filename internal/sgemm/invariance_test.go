@@ -58,3 +58,25 @@ func TestRowsDoNotDependOnBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallMSplitMatchesSerial: a single row against a B large enough
+// (smallParThreshold elements) for the small-m path to split its columns over
+// goroutines gives the serial path's bits.
+func TestSmallMSplitMatchesSerial(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates 64 MB")
+	}
+	rnd := rand.New(rand.NewPCG(13, 14))
+	k, n := 4096, smallParThreshold/4096+17
+	a, b := randSlice(rnd, 2*k), randSlice(rnd, k*n)
+	for m := 1; m <= 2; m++ {
+		par, ser := make([]float32, m*n), make([]float32, m*n)
+		Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, par, n)
+		SgemmSerial(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, ser, n)
+		for j := range par {
+			if math.Float32bits(par[j]) != math.Float32bits(ser[j]) {
+				t.Fatalf("m=%d: element %d is %v split, %v serial", m, j, par[j], ser[j])
+			}
+		}
+	}
+}
