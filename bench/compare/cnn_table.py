@@ -11,9 +11,9 @@ of the process, all threads: steadier on a machine shared with other work).
 
 With PEAK_GFLOPS (run.sh passes the measured float32 peak of the machine, a large
 OpenBLAS sgemm), each implementation's training GFLOP/s is also given as a
-fraction of it: 6 flops per multiply-add of the forward pass per sample (forward,
-and the two backward products; the input gradient of the first layer is not
-computed by either side).
+fraction of it: per sample, 6 flops per multiply-add of the forward pass
+(forward, and the two backward products) less 2 per multiply-add of the first
+layer, whose input gradient neither side computes.
 """
 import json
 import statistics
@@ -23,12 +23,13 @@ ORDER = ["gokeras-go", "gokeras-openblas", "raw-gorgonia", "pytorch", "pytorch-u
 TITLES = {"mlp": "MLP 784-256-128-10, batch 128", "lenet": "LeNet-5", "cnn": "CNN 32/64 filters, Dense 1024"}
 
 
-# Multiply-adds of one sample's forward pass.
+# Multiply-adds of one sample's forward pass, and of its first layer alone.
 MACS = {
     "mlp": 784 * 256 + 256 * 128 + 128 * 10,
     "lenet": 28 * 28 * 6 * 25 + 10 * 10 * 16 * 150 + 400 * 120 + 120 * 84 + 84 * 10,
     "cnn": 28 * 28 * 32 * 25 + 14 * 14 * 64 * 800 + 3136 * 1024 + 1024 * 10,
 }
+FIRST = {"mlp": 784 * 256, "lenet": 28 * 28 * 6 * 25, "cnn": 28 * 28 * 32 * 25}
 
 
 def per_cpu(d, kind):
@@ -82,7 +83,7 @@ def main(path, peak=None):
             train = median_or_none(d["train_samples_per_s"] for d in mine)
             gf = "n/a"
             if train is not None:
-                g = 6 * MACS[model] * train / 1e9
+                g = (6 * MACS[model] - 2 * FIRST[model]) * train / 1e9
                 gf = "%.1f" % g + (" (%.0f%%)" % (100 * g / peak) if peak else "")
             print("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 impl, format(mine[0]["rows"], ","),

@@ -20,6 +20,17 @@ import sys
 ORDER = ["gokeras-go", "gokeras-openblas", "pytorch"]
 
 
+def gflops(d):
+    """The GFLOP/s of a width-sweep line, from its step time: 128·(4·784·W + 6·W·10)
+    flops per step (forward and weight gradients of both layers, the input
+    gradient of the second layer only; recomputed here so that lines written
+    with an older formula read the same)."""
+    w, us = d.get("width"), d.get("step_us")
+    if not w or not us:
+        return None
+    return 128 * (4 * 784 * w + 6 * w * 10) / (us * 1e-6) / 1e9
+
+
 def median_or_none(vals):
     vals = [v for v in vals if v is not None]
     return statistics.median(vals) if vals else None
@@ -91,7 +102,7 @@ def main(path):
               lambda ds, k=key: fmt(median_or_none(d.get(k) for d in ds), ",.0f"), ratio(key))
     table(width, "width", "Width sweep (784-W-10, batch 128), µs per training step (GFLOP/s)",
           lambda ds: "%s (%s)" % (fmt(median_or_none(d["step_us"] for d in ds), ",.0f"),
-                                  fmt(median_or_none(d.get("gflops") for d in ds), ".1f")),
+                                  fmt(median_or_none(gflops(d) for d in ds), ".1f")),
           lambda a, b: b["step_us"] / a["step_us"] if a["step_us"] else None)
 
 

@@ -15,7 +15,9 @@ of all 4096 rows at batch B under inference_mode, timed on the second pass
 
 width: for W in 256, 512, 1024, 2048, 4096 a fresh 784-W-10 net, batch 128,
 3 warm-up steps then 20 timed ones in one shuffled epoch; step_us is the median
-step time, gflops = 6*128*(784*W + W*10) / step seconds / 1e9.
+step time, gflops = 128*(4*784*W + 6*W*10) / step seconds / 1e9 (forward and weight
+gradients of both layers, the input gradient of the second only: autograd does
+not compute the first layer's, the input needs no gradient).
 
 SWEEP_QUICK=1: batches 8 and 128 on 512 rows, widths 256 and 512, 5 timed steps.
 Data: inputs uniform in [0,1), labels uniform over the 10 classes.
@@ -103,7 +105,7 @@ def sweep_width(w, steps):
     step_s = statistics.median(times[WIDTH_WARMUP:])
     return {"batch": WIDTH_BATCH, "width": w, "train_samples_per_s": WIDTH_BATCH / step_s,
             "infer_samples_per_s": None, "step_us": step_s * 1e6,
-            "gflops": 6 * WIDTH_BATCH * (N_IN * w + w * N_OUT) / step_s / 1e9}
+            "gflops": WIDTH_BATCH * (4 * N_IN * w + 6 * w * N_OUT) / step_s / 1e9}
 
 
 def main():

@@ -162,7 +162,9 @@ func (s *stepTimer) OnBatchEnd(*trainers.Trainer, int, int, trainers.Logs) error
 
 // sweepWidth trains 784-wd-10 at batch 128 for 3+steps steps in one epoch and
 // returns the median of the last steps step times, with the samples/s and
-// GFLOP/s (6·128·(784·wd + wd·10) per step) it implies.
+// GFLOP/s it implies: 128·(4·784·wd + 6·wd·10) flops per step (forward and
+// weight gradients of both layers, the input gradient of the second only: the
+// first layer's input gradient is computed by neither side).
 func sweepWidth(wd, steps int, seed int64) (*sweepLine, error) {
 	tr, err := newSweepTrainer(wd)
 	if err != nil {
@@ -183,7 +185,7 @@ func sweepWidth(wd, steps int, seed int64) (*sweepLine, error) {
 	if len(timed)%2 == 0 {
 		stepS = (timed[len(timed)/2-1] + stepS) / 2
 	}
-	gflops := 6 * float64(batch) * float64(nIn*wd+wd*nOut) / stepS / 1e9
+	gflops := float64(batch) * float64(4*nIn*wd+6*wd*nOut) / stepS / 1e9
 	return &sweepLine{Width: wd, Batch: batch, TrainPerS: float64(batch) / stepS,
 		StepUS: stepS * 1e6, GFLOPs: &gflops}, nil
 }
