@@ -11,9 +11,10 @@ import (
 type ExecutorOption func(*Executor)
 
 // ReuseBuffers lets the Executor hand a node's output memory to a later node
-// of the same type and shape once every consumer of the first has run, as
-// PyTorch frees a tensor when its last reference goes: the peak memory of a
-// run becomes that of the values alive at the same time, not of all of them.
+// of the same float type that fits in it (the smallest free block that does)
+// once every consumer of the first has run, as PyTorch frees a tensor when its
+// last reference goes: the peak memory of a run becomes that of the values
+// alive at the same time, not of all of them.
 // Only the nodes in keep (the outputs the caller reads) are guaranteed to hold
 // their values after Run; Value of any other node is then undefined. A node
 // whose output is a view of, or shares memory with, an input keeps that input
@@ -29,7 +30,7 @@ func ReuseBuffers(keep ...*G.Node) ExecutorOption {
 }
 
 // reuseState is the bookkeeping of ReuseBuffers: static use counts, the
-// references of the current run and the pool of free output tensors.
+// references of the current run and the pool of free memory blocks.
 type reuseState struct {
 	reuse bool
 	keep  map[*G.Node]bool
