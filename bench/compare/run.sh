@@ -135,6 +135,28 @@ peak_gflops() {
 	OPENBLAS_NUM_THREADS=$THREADS "$bin_ob" -peak 2>/dev/null | sed -n 's/.*"peak_gflops": *\([0-9.]*\).*/\1/p'
 }
 
+# build_twice builds the Go command $1 (bench/compare/gokeras or
+# bench/compare/seq) into $2 (pure Go) and $3 (-tags openblas, which links
+# -lopenblas itself).
+build_twice() {
+	echo "building $1 twice (pure Go, -tags openblas) ..." >&2
+	(cd "$root" && go build -o "$2" "./$1")
+	(cd "$root" && go build -tags openblas -o "$3" "./$1")
+}
+
+# add_gomlx builds bench/compare/gomlx (GoMLX, pure Go, its own module) into
+# $bin_gomlx and adds gomlx to $impls, unless GOMLX=off or it does not build.
+add_gomlx() {
+	[ "$GOMLX" = off ] && return 0
+	bin_gomlx="$OUT/gomlx-simplego"
+	echo "building bench/compare/gomlx (GoMLX, pure Go, its own module) ..." >&2
+	if (cd "$here/gomlx" && CGO_ENABLED=0 go build -o "$bin_gomlx" .) >&2; then
+		impls="$impls gomlx"
+	else
+		echo "skipping GoMLX: bench/compare/gomlx did not build (needs github.com/gomlx/gomlx v0.26.0 in the module cache or a module proxy)" >&2
+	fi
+}
+
 # machine_line prints the Machine: line of the report.
 machine_line() {
 	local mem_gb model
@@ -145,9 +167,7 @@ machine_line() {
 }
 
 if [ "$WORKLOAD" = sweep ]; then
-	echo "building the Go program twice (pure Go, -tags openblas) ..." >&2
-	(cd "$root" && go build -o "$bin_go" ./bench/compare/gokeras)
-	(cd "$root" && CGO_LDFLAGS=-lopenblas go build -tags openblas -o "$bin_ob" ./bench/compare/gokeras)
+	build_twice bench/compare/gokeras "$bin_go" "$bin_ob"
 	runs="$OUT/sweep_runs.jsonl"
 	: >"$runs"
 	tag() { sed "s/^{/{\"round\": $1, /"; }
@@ -184,20 +204,10 @@ if [ "$WORKLOAD" = cnn ]; then
 	CNN_ROWS=${CNN_ROWS:-1280}
 	GOMLX_LENET_ROWS=${GOMLX_LENET_ROWS:-320}
 	GOMLX_CNN_ROWS=${GOMLX_CNN_ROWS:-64}
-	echo "building the Go program twice (pure Go, -tags openblas) ..." >&2
-	(cd "$root" && go build -o "$bin_go" ./bench/compare/gokeras)
-	(cd "$root" && CGO_LDFLAGS=-lopenblas go build -tags openblas -o "$bin_ob" ./bench/compare/gokeras)
+	build_twice bench/compare/gokeras "$bin_go" "$bin_ob"
 	impls="go ob torch"
 	[ "$UNTUNED" = 1 ] && impls="$impls untuned"
-	if [ "$GOMLX" != off ]; then
-		bin_gomlx="$OUT/gomlx-simplego"
-		echo "building bench/compare/gomlx (GoMLX, pure Go, its own module) ..." >&2
-		if (cd "$here/gomlx" && CGO_ENABLED=0 go build -o "$bin_gomlx" .) >&2; then
-			impls="$impls gomlx"
-		else
-			echo "skipping GoMLX: bench/compare/gomlx did not build" >&2
-		fi
-	fi
+	add_gomlx
 	gomlx_dot=gomlx
 	[ "$GOMLX" = fast ] && gomlx_dot=fast
 	rows_of() { if [ "$1" = lenet ]; then echo "$LENET_ROWS"; else echo "$CNN_ROWS"; fi; }
@@ -252,9 +262,7 @@ if [ "$WORKLOAD" != mlp ]; then
 	[ "$WORKLOAD" = seq ] && models="lstm transformer"
 	bin_sgo="$OUT/seq-go"
 	bin_sob="$OUT/seq-openblas"
-	echo "building bench/compare/seq twice (pure Go, -tags openblas) ..." >&2
-	(cd "$root" && go build -o "$bin_sgo" ./bench/compare/seq)
-	(cd "$root" && CGO_LDFLAGS=-lopenblas go build -tags openblas -o "$bin_sob" ./bench/compare/seq)
+	build_twice bench/compare/seq "$bin_sgo" "$bin_sob"
 	runs="$OUT/seq_runs.jsonl"
 	: >"$runs"
 	tag() { sed "s/^{/{\"round\": $1, /"; }
@@ -285,22 +293,12 @@ if [ "$WORKLOAD" != mlp ]; then
 	exit 0
 fi
 
-echo "building the Go program twice (pure Go, -tags openblas) ..." >&2
-(cd "$root" && go build -o "$bin_go" ./bench/compare/gokeras)
-(cd "$root" && CGO_LDFLAGS=-lopenblas go build -tags openblas -o "$bin_ob" ./bench/compare/gokeras)
+build_twice bench/compare/gokeras "$bin_go" "$bin_ob"
 
 GOMLX_ROWS=${GOMLX_ROWS:-$ROWS}
 impls="go ob raw torch"
 [ "$UNTUNED" = 1 ] && impls="$impls untuned"
-if [ "$GOMLX" != off ]; then
-	bin_gomlx="$OUT/gomlx-simplego"
-	echo "building bench/compare/gomlx (GoMLX, pure Go, its own module) ..." >&2
-	if (cd "$here/gomlx" && CGO_ENABLED=0 go build -o "$bin_gomlx" .) >&2; then
-		impls="$impls gomlx"
-	else
-		echo "skipping GoMLX: bench/compare/gomlx did not build (needs github.com/gomlx/gomlx v0.26.0 in the module cache or a module proxy)" >&2
-	fi
-fi
+add_gomlx
 gomlx_dot=gomlx
 [ "$GOMLX" = fast ] && gomlx_dot=fast
 gomlx_note="GoMLX: $GOMLX, $GOMLX_ROWS rows"

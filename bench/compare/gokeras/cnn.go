@@ -7,15 +7,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"runtime/pprof"
 	"syscall"
 	"time"
 
-	"github.com/gokeras/gokeras/graph"
 	"github.com/gokeras/gokeras/layers"
 	"github.com/gokeras/gokeras/trainers"
 	"github.com/pkg/errors"
@@ -168,17 +165,7 @@ func runConvLine(w io.Writer, impl string, rows, epochs int, seed int64) error {
 	if err != nil {
 		return err
 	}
-	res.BLAS = graph.BLAS
-	res.Rows, res.Epochs, res.DataRSSMB = rows, epochs, dataMB
-	if res.PeakRSSMB, err = procStatusMB("VmHWM"); err != nil {
-		return err
-	}
-	line, err := json.Marshal(res)
-	if err != nil {
-		return errors.Wrap(err, "encode the result")
-	}
-	_, err = fmt.Fprintln(w, string(line))
-	return err
+	return printResult(w, &res.result, res, rows, epochs, dataMB)
 }
 
 // startProfile starts the CPU profile -cpuprofile when phase (train, infer or

@@ -139,16 +139,24 @@ func run(w io.Writer, impl string, rows, epochs int, seed int64) error {
 	if err != nil {
 		return err
 	}
-	res.BLAS = graph.BLAS
-	res.Rows, res.Epochs, res.DataRSSMB = rows, epochs, dataMB
-	if res.PeakRSSMB, err = procStatusMB("VmHWM"); err != nil {
+	return printResult(w, res, res, rows, epochs, dataMB)
+}
+
+// printResult completes r (the BLAS, the sizes, the data's and the peak
+// resident memory) and prints line, the JSON of the result r belongs to, as one
+// line of w.
+func printResult(w io.Writer, r *result, line any, rows, epochs int, dataMB float64) error {
+	var err error
+	r.BLAS = graph.BLAS
+	r.Rows, r.Epochs, r.DataRSSMB = rows, epochs, dataMB
+	if r.PeakRSSMB, err = procStatusMB("VmHWM"); err != nil {
 		return err
 	}
-	line, err := json.Marshal(res)
+	b, err := json.Marshal(line)
 	if err != nil {
 		return errors.Wrap(err, "encode the result")
 	}
-	_, err = fmt.Fprintln(w, string(line))
+	_, err = fmt.Fprintln(w, string(b))
 	return err
 }
 
