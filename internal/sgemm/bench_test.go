@@ -96,23 +96,27 @@ func BenchmarkThin(b *testing.B) {
 	}
 }
 
-// BenchmarkKernel measures the micro-kernel alone on one K-panel held in
+// BenchmarkKernel measures each micro-kernel alone on one K-panel held in
 // cache: an upper bound for Sgemm.
 func BenchmarkKernel(b *testing.B) {
 	if !hasKernel {
 		b.Skip("no assembly kernel")
 	}
-	ap := make([]float32, mr*kc)
-	bp := make([]float32, nr*kc)
-	c := make([]float32, mr*nr)
-	for i := 0; i < b.N; i++ {
-		kernel6x16(kc, &ap[0], &bp[0], &c[0], nr, 1, 1, 1)
+	for _, ks := range supportedKernels() {
+		b.Run(ks.name, func(b *testing.B) {
+			ap := make([]float32, mr*kc)
+			bp := make([]float32, ks.nr*kc)
+			c := make([]float32, mr*ks.nr)
+			for i := 0; i < b.N; i++ {
+				ks.run(kc, &ap[0], &bp[0], &c[0], ks.nr, 1, 1, 1)
+			}
+			b.ReportMetric(2*float64(mr*ks.nr*kc)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
 	}
-	b.ReportMetric(2*mr*nr*kc*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
 
-// BenchmarkPack measures the packing of a 256×256 panel of B and a
-// 144×256 block of A, in floats per second.
+// BenchmarkPack measures the packing of a 256×256 panel of B (for each
+// micro-kernel's panel width) and a 144×256 block of A, in floats per second.
 func BenchmarkPack(b *testing.B) {
 	if !hasKernel {
 		b.Skip("packing uses assembly that only exists with the kernel")
@@ -121,12 +125,14 @@ func BenchmarkPack(b *testing.B) {
 	src := make([]float32, k*n)
 	dst := make([]float32, k*n)
 	for _, trans := range []bool{false, true} {
-		b.Run(fmt.Sprintf("B/trans=%v", trans), func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				packB(dst, trans, src, 256, 0, 0, k, n)
-			}
-			b.ReportMetric(float64(k*n*b.N)/b.Elapsed().Seconds()/1e9, "Gfloat/s")
-		})
+		for _, ks := range supportedKernels() {
+			b.Run(fmt.Sprintf("B%d/trans=%v", ks.nr, trans), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					packB(ks, dst, trans, src, 256, 0, 0, k, n)
+				}
+				b.ReportMetric(float64(k*n*b.N)/b.Elapsed().Seconds()/1e9, "Gfloat/s")
+			})
+		}
 		b.Run(fmt.Sprintf("A/trans=%v", trans), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				packA(dst, trans, src, 256, 0, 0, 144, k)

@@ -6,14 +6,13 @@ import (
 	"sync/atomic"
 )
 
-// Register block (micro-kernel) and cache block sizes. mc must be a
-// multiple of mr and nc a multiple of nr.
+// Register block (rows of the micro-kernel's tile) and cache block sizes. mc
+// must be a multiple of mr and nc a multiple of every kernel's nr.
 const (
 	mr = 6
-	nr = 16
 	kc = 256
 	mc = 144
-	nc = 4080
+	nc = 4064
 )
 
 // parThreshold is the value of m*n*k above which Sgemm splits the work over
@@ -29,6 +28,11 @@ type buffers struct {
 	b []float32 // kc×nc packed panel of B
 
 	acc []float32 // smallM×smallN accumulators of the small-m path
+
+	// tile holds an edge tile of C. It lives here rather than on the stack
+	// because the micro-kernel is called through a function value, which
+	// escape analysis cannot see into.
+	tile [mr * maxNR]float32
 }
 
 // freeBuffers recycles packing buffers between calls and goroutines. Unlike a
@@ -59,8 +63,9 @@ func putBuffers(buf *buffers) {
 }
 
 // reserve grows the buffers to hold an m×k block of A and a k×n panel of B
-// (m, n, k already clipped to the cache block sizes).
-func (buf *buffers) reserve(m, n, k int) {
+// packed in micro-panels of nr columns (m, n, k already clipped to the cache
+// block sizes).
+func (buf *buffers) reserve(m, n, k, nr int) {
 	if na := roundUp(m, mr) * k; len(buf.a) < na {
 		buf.a = make([]float32, na)
 	}
@@ -72,9 +77,9 @@ func (buf *buffers) reserve(m, n, k int) {
 // roundUp rounds x up to a multiple of unit.
 func roundUp(x, unit int) int { return (x + unit - 1) / unit * unit }
 
-// gemm computes C = alpha*op(A)*op(B) + beta*C after the arguments have
-// been checked; m, n, k > 0 and alpha != 0.
-func gemm(aTrans, bTrans bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// gemm computes C = alpha*op(A)*op(B) + beta*C with the micro-kernel ks
+// after the arguments have been checked; m, n, k > 0 and alpha != 0.
+func gemm(ks *microKernel, aTrans, bTrans bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	workers := 1
 	if m*n*k >= parThreshold || (m < smallM && !bTrans && n*k >= smallParThreshold) {
 		workers = runtime.GOMAXPROCS(0)
@@ -83,7 +88,7 @@ func gemm(aTrans, bTrans bool, m, n, k int, alpha float32, a []float32, lda int,
 	// register block, so that each strip runs full micro-tiles. Each strip
 	// packs its own operands.
 	rowSplit := m >= n
-	total, unit := n, nr
+	total, unit := n, ks.nr
 	if rowSplit {
 		total, unit = m, mr
 	}
@@ -97,7 +102,7 @@ func gemm(aTrans, bTrans bool, m, n, k int, alpha float32, a []float32, lda int,
 	}
 	workers = min(workers, chunks)
 	if workers <= 1 {
-		gemmSerial(aTrans, bTrans, 0, 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		gemmSerial(ks, aTrans, bTrans, 0, 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	var next atomic.Int64
@@ -110,9 +115,9 @@ func gemm(aTrans, bTrans bool, m, n, k int, alpha float32, a []float32, lda int,
 			lo := min(total, units*ch/chunks*unit)
 			hi := min(total, units*(ch+1)/chunks*unit)
 			if rowSplit {
-				gemmSerial(aTrans, bTrans, lo, 0, hi-lo, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+				gemmSerial(ks, aTrans, bTrans, lo, 0, hi-lo, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			} else {
-				gemmSerial(aTrans, bTrans, 0, lo, m, hi-lo, k, alpha, a, lda, b, ldb, beta, c, ldc)
+				gemmSerial(ks, aTrans, bTrans, 0, lo, m, hi-lo, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			}
 		}
 	}
@@ -131,7 +136,7 @@ func gemm(aTrans, bTrans bool, m, n, k int, alpha float32, a []float32, lda int,
 
 // gemmSerial computes the m×n block of C starting at row i0, column j0 on
 // the calling goroutine.
-func gemmSerial(aTrans, bTrans bool, i0, j0, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func gemmSerial(ks *microKernel, aTrans, bTrans bool, i0, j0, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m < smallM && !bTrans {
 		gemmSmallM(aTrans, i0, j0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
@@ -140,14 +145,15 @@ func gemmSerial(aTrans, bTrans bool, i0, j0, m, n, k int, alpha float32, a []flo
 	defer putBuffers(buf)
 	// Split k into equal K-panels of at most kc so that no panel is tiny.
 	kstep := (k + (k+kc-1)/kc - 1) / ((k + kc - 1) / kc)
-	buf.reserve(min(m, mc), min(n, nc), kstep)
-	var tile [mr * nr]float32
+	nr := ks.nr
+	buf.reserve(min(m, mc), min(n, nc), kstep, nr)
+	tile := &buf.tile
 
 	for jc := 0; jc < n; jc += nc {
 		ncb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kstep {
 			kcb := min(kstep, k-pc)
-			packB(buf.b, bTrans, b, ldb, pc, j0+jc, kcb, ncb)
+			packB(ks, buf.b, bTrans, b, ldb, pc, j0+jc, kcb, ncb)
 			// The first K-panel applies beta; later ones accumulate.
 			bet, load := beta, 1
 			if pc > 0 {
@@ -166,20 +172,21 @@ func gemmSerial(aTrans, bTrans bool, i0, j0, m, n, k int, alpha float32, a []flo
 						ap := &buf.a[ir*kcb]
 						ci := (i0+ic+ir)*ldc + j0 + jc + jr
 						if mrb == mr && nrb == nr {
-							kernel6x16(kcb, ap, bp, &c[ci], ldc, alpha, bet, load)
+							ks.run(kcb, ap, bp, &c[ci], ldc, alpha, bet, load)
 							continue
 						}
-						kernel6x16(kcb, ap, bp, &tile[0], nr, alpha, 0, 0)
+						// An edge tile goes through a full one, so that its
+						// elements get the kernel's arithmetic (beta*C is
+						// fused into the sum).
+						if load != 0 {
+							clear(tile[:mr*nr])
+							for r := 0; r < mrb; r++ {
+								copy(tile[r*nr:r*nr+nrb], c[ci+r*ldc:ci+r*ldc+nrb])
+							}
+						}
+						ks.run(kcb, ap, bp, &tile[0], nr, alpha, bet, load)
 						for r := 0; r < mrb; r++ {
-							crow := c[ci+r*ldc : ci+r*ldc+nrb]
-							trow := tile[r*nr : r*nr+nrb]
-							if load == 0 {
-								copy(crow, trow)
-								continue
-							}
-							for j, v := range trow {
-								crow[j] = bet*crow[j] + v
-							}
+							copy(c[ci+r*ldc:ci+r*ldc+nrb], tile[r*nr:r*nr+nrb])
 						}
 					}
 				}

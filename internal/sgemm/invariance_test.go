@@ -10,17 +10,22 @@ import (
 
 // TestRowsDoNotDependOnBatch: each row of C is bit-identical whether its row of
 // A is multiplied alone (m = 1), in a small batch or in a large, parallel one,
-// for every transpose case, beta 0 and 1 and sizes across the block edges (rows
+// for every transpose case, beta 0, 1 and another, every micro-kernel and sizes across the block edges (rows
 // below smallM skip packing, so this also pins the small-m path to the packed
 // one). Models rely on it: a row predicted alone equals the same row predicted
 // in a batch.
-func TestRowsDoNotDependOnBatch(t *testing.T) {
+func TestRowsDoNotDependOnBatch(t *testing.T) { forEachKernel(t, testRowsDoNotDependOnBatch) }
+
+func testRowsDoNotDependOnBatch(t *testing.T) {
+	if kern == nil {
+		t.Skip("gonum's Sgemm, the fallback, sums in an order that depends on the shape")
+	}
 	rnd := rand.New(rand.NewPCG(11, 12))
 	for _, tc := range []struct{ m, n, k int }{
 		{7, 10, 3}, {13, 33, 300}, {150, 17, 513}, {290, 256, 784},
 		{3, 1100, 600}, {40, 1100, 600}, {5, 40, 9},
 	} {
-		for _, beta := range []float32{0, 1} {
+		for _, beta := range []float32{0, 1, 0.3} {
 			for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 				for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 					m, n, k := tc.m, tc.n, tc.k
@@ -32,7 +37,7 @@ func TestRowsDoNotDependOnBatch(t *testing.T) {
 					if tB == blas.Trans {
 						ldb = k
 					}
-					c0 := randSlice(rnd, m*n) // C before the product, read when beta is 1
+					c0 := randSlice(rnd, m*n) // C before the product, read when beta is not 0
 					full := append([]float32(nil), c0...)
 					Sgemm(tA, tB, m, n, k, 1.5, a, lda, b, ldb, beta, full, n)
 					for _, i := range []int{0, m / 2, m - 1} {

@@ -7,7 +7,9 @@ import "golang.org/x/sys/cpu"
 // hasKernel reports whether the CPU supports the AVX2+FMA micro-kernel.
 var hasKernel = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-const kernelName = "avx2-fma-6x16"
+// hasAVX512 reports whether the CPU and the operating system support the
+// AVX-512 micro-kernel (the foundation instructions and ZMM state).
+var hasAVX512 = hasKernel && cpu.X86.HasAVX512F
 
 // kernel6x16 computes the 6×16 block
 //
@@ -20,6 +22,22 @@ const kernelName = "avx2-fma-6x16"
 //
 //go:noescape
 func kernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32, load int)
+
+// kernel6x32 is kernel6x16 for a 6×32 block with AVX-512 instructions
+// (kernel_avx512_amd64.s, written by gen_avx512.go).
+//
+//go:noescape
+func kernel6x32(k int, a, b, c *float32, ldc int, alpha, beta float32, load int)
+
+// packB32N sets dst[p*32+c] = src[p*ldb+c] for p < k, c < 32 (AVX-512).
+//
+//go:noescape
+func packB32N(k int, src *float32, ldb int, dst *float32)
+
+// packB32T sets dst[p*32+c] = src[c*ldb+p] for p < k&^3, c < 32.
+//
+//go:noescape
+func packB32T(k int, src *float32, ldb int, dst *float32)
 
 // Packing of full micro-panels (pack_amd64.s); strides in elements.
 // packA6T and packB16N move k rows, packA6N and packB16T move k&^3.

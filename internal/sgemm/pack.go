@@ -48,27 +48,28 @@ func packAEdge(d []float32, trans bool, a []float32, lda, i0, p0, rows, kc int) 
 }
 
 // packB packs the kc×nc block of op(B) starting at row p0, column j0 into
-// dst as ceil(nc/nr) micro-panels. Micro-panel q holds columns
+// dst as ceil(nc/nr) micro-panels of the micro-kernel ks (nr = ks.nr). Micro-panel q holds columns
 // q*nr..q*nr+nr-1 stored row by row (kc groups of nr values); columns beyond
 // nc are zero. op(B)[p][j] is b[p*ldb+j], or b[j*ldb+p] when trans is set.
-func packB(dst []float32, trans bool, b []float32, ldb, p0, j0, kc, nc int) {
+func packB(ks *microKernel, dst []float32, trans bool, b []float32, ldb, p0, j0, kc, nc int) {
+	nr := ks.nr
 	for jr := 0; jr < nc; jr += nr {
 		cols := min(nr, nc-jr)
 		d := dst[jr*kc : jr*kc+nr*kc]
 		switch {
 		case cols < nr:
-			packBEdge(d, trans, b, ldb, p0, j0+jr, cols, kc)
+			packBEdge(d, trans, b, ldb, p0, j0+jr, cols, kc, nr)
 		case !trans:
 			off := p0*ldb + j0 + jr
 			_ = b[off+(kc-1)*ldb+nr-1]
-			packB16N(kc, &b[off], ldb, &d[0])
+			ks.packN(kc, &b[off], ldb, &d[0])
 		default:
 			// Gather nr columns of op(B), each contiguous in b.
 			base := (j0+jr)*ldb + p0
 			_ = b[base+(nr-1)*ldb+kc-1]
 			k4 := kc &^ 3
 			if k4 > 0 {
-				packB16T(k4, &b[base], ldb, &d[0])
+				ks.packT(k4, &b[base], ldb, &d[0])
 			}
 			for p := k4; p < kc; p++ {
 				for c := 0; c < nr; c++ {
@@ -80,7 +81,7 @@ func packB(dst []float32, trans bool, b []float32, ldb, p0, j0, kc, nc int) {
 }
 
 // packBEdge packs a micro-panel of cols < nr columns of op(B), zero padded.
-func packBEdge(d []float32, trans bool, b []float32, ldb, p0, j0, cols, kc int) {
+func packBEdge(d []float32, trans bool, b []float32, ldb, p0, j0, cols, kc, nr int) {
 	clear(d)
 	for p := 0; p < kc; p++ {
 		for c := 0; c < cols; c++ {

@@ -8,13 +8,16 @@ import (
 // TestPack checks packA and packB against a direct definition for all
 // transpose settings, depths around the 4-step of the assembly, full and
 // edge micro-panels and offset blocks.
-func TestPack(t *testing.T) {
-	if !hasKernel {
+func TestPack(t *testing.T) { forEachKernel(t, testPack) }
+
+func testPack(t *testing.T) {
+	if kern == nil {
 		t.Skip("packing uses assembly that only exists with the kernel")
 	}
 	rnd := rand.New(rand.NewPCG(11, 12))
 	const rows, cols, ld = 40, 300, 307
 	src := randSlice(rnd, rows*ld+cols*ld)
+	nr := kern.nr
 	for _, trans := range []bool{false, true} {
 		for _, kc := range []int{1, 3, 4, 5, 8, 17, 256} {
 			for _, size := range []int{1, 5, 6, 7, 16, 17, 33} {
@@ -41,7 +44,7 @@ func TestPack(t *testing.T) {
 						}
 					}
 				}
-				packB(dst, trans, src, ld, p0, i0, kc, size)
+				packB(kern, dst, trans, src, ld, p0, i0, kc, size)
 				for jr := 0; jr < roundUp(size, nr); jr += nr {
 					for p := 0; p < kc; p++ {
 						for c := 0; c < nr; c++ {
@@ -54,7 +57,7 @@ func TestPack(t *testing.T) {
 								}
 							}
 							if got := dst[jr*kc+p*nr+c]; got != want {
-								t.Fatalf("packB trans=%v kc=%d nc=%d: [%d,%d,%d] = %v, want %v", trans, kc, size, jr, p, c, got, want)
+								t.Fatalf("packB nr=%d trans=%v kc=%d nc=%d: [%d,%d,%d] = %v, want %v", nr, trans, kc, size, jr, p, c, got, want)
 							}
 						}
 					}

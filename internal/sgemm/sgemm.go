@@ -38,21 +38,32 @@ func (Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 	Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// useKernel selects the assembly path. It is set once at package
-// initialisation from the CPU features and only changed by tests.
-var useKernel = hasKernel
+// kern is the micro-kernel Sgemm uses, nil for gonum's Sgemm. It is set once
+// at package initialisation from the CPU features and only changed by tests.
+var kern = bestKernel()
 
-// HasKernel reports whether Sgemm uses the assembly micro-kernel on this
+// HasKernel reports whether Sgemm uses an assembly micro-kernel on this
 // machine (true) or falls back to gonum's Sgemm (false).
-func HasKernel() bool { return useKernel }
+func HasKernel() bool { return kern != nil }
 
-// KernelName returns a short name of the code path Sgemm uses, for example
-// "avx2-fma-6x16" or "gonum".
+// KernelName returns a short name of the code path Sgemm uses:
+// "avx512-6x32" on CPUs with AVX-512, "avx2-fma-6x16" on those with AVX2 and
+// FMA only, "gonum" elsewhere.
 func KernelName() string {
-	if useKernel {
-		return kernelName
+	if kern != nil {
+		return kern.name
 	}
 	return "gonum"
+}
+
+// VectorBits returns the width in bits of the vector registers Sgemm's
+// micro-kernel computes with: 512 with AVX-512, 256 with AVX2, 0 on gonum's
+// Sgemm.
+func VectorBits() int {
+	if kern == nil {
+		return 0
+	}
+	return kern.bits
 }
 
 // Sgemm performs one of the matrix-matrix operations
@@ -81,7 +92,8 @@ func SgemmSerial(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32,
 
 // sgemm implements Sgemm and SgemmSerial; par allows several goroutines.
 func sgemm(par bool, tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if !useKernel {
+	ks := kern
+	if ks == nil {
 		gonum.Implementation{}.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
@@ -165,10 +177,10 @@ func sgemm(par bool, tA, tB blas.Transpose, m, n, k int, alpha float32, a []floa
 		return
 	}
 	if !par {
-		gemmSerial(aTrans, bTrans, 0, 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		gemmSerial(ks, aTrans, bTrans, 0, 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	gemm(aTrans, bTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemm(ks, aTrans, bTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // scaleC computes C = beta*C, writing zeros without reading C when beta is 0.

@@ -104,7 +104,9 @@ func minLen(rows, cols, ld int) int {
 
 var testSizes = []int{1, 2, 7, 8, 15, 16, 17, 33, 65, 129, 257}
 
-func TestSgemmTable(t *testing.T) {
+func TestSgemmTable(t *testing.T) { forEachKernel(t, testSgemmTable) }
+
+func testSgemmTable(t *testing.T) {
 	if !HasKernel() {
 		t.Log("no assembly kernel: testing the gonum fallback")
 	}
@@ -138,7 +140,9 @@ func TestSgemmTable(t *testing.T) {
 	}
 }
 
-func TestSgemmAlphaBeta(t *testing.T) {
+func TestSgemmAlphaBeta(t *testing.T) { forEachKernel(t, testSgemmAlphaBeta) }
+
+func testSgemmAlphaBeta(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(3, 4))
 	for _, tA := range transposes {
 		for _, tB := range transposes {
@@ -156,7 +160,9 @@ func TestSgemmAlphaBeta(t *testing.T) {
 
 // TestSgemmLarge covers several cache blocks in every dimension and the
 // parallel split in both directions.
-func TestSgemmLarge(t *testing.T) {
+func TestSgemmLarge(t *testing.T) { forEachKernel(t, testSgemmLarge) }
+
+func testSgemmLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large")
 	}
@@ -177,7 +183,9 @@ func TestSgemmLarge(t *testing.T) {
 	}
 }
 
-func TestSgemmRandom(t *testing.T) {
+func TestSgemmRandom(t *testing.T) { forEachKernel(t, testSgemmRandom) }
+
+func testSgemmRandom(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(7, 8))
 	iters := 300
 	if testing.Short() {
@@ -203,9 +211,9 @@ func TestSgemmRandom(t *testing.T) {
 
 // TestFallback forces the gonum path and checks it on a few cases.
 func TestFallback(t *testing.T) {
-	saved := useKernel
-	useKernel = false
-	defer func() { useKernel = saved }()
+	saved := kern
+	kern = nil
+	defer func() { kern = saved }()
 	if HasKernel() || KernelName() != "gonum" {
 		t.Fatalf("fallback not selected: %v %q", HasKernel(), KernelName())
 	}
@@ -221,6 +229,10 @@ func TestKernelName(t *testing.T) {
 	t.Logf("kernel: %s (HasKernel=%v)", KernelName(), HasKernel())
 	if HasKernel() && KernelName() == "gonum" {
 		t.Fatal("kernel reported but name is gonum")
+	}
+	want := map[string]int{"gonum": 0, "avx2-fma-6x16": 256, "avx512-6x32": 512}[KernelName()]
+	if got := VectorBits(); got != want {
+		t.Fatalf("VectorBits() = %d with kernel %s, want %d", got, KernelName(), want)
 	}
 }
 

@@ -76,9 +76,13 @@ func gemmSmallM(aTrans bool, i0, j0, m, n, k int, alpha float32, a []float32, ld
 						crow[j] += float32(alpha * v)
 					}
 				default:
+					// C = beta*C + alpha*acc with the product by beta fused
+					// into the sum, as in the kernel.
 					for j, v := range arow {
-						crow[j] = float32(bet*crow[j]) + float32(alpha*v)
+						arow[j] = alpha * v
 					}
+					axpyFMA(w, bet, &crow[0], &arow[0])
+					copy(crow, arow)
 				}
 			}
 		}
