@@ -15,7 +15,7 @@
 # GoMLX adds about a minute of CPU time a round. cnn_table.py prints the table:
 # the median of each metric over the rounds, and each round's ratio against
 # PyTorch's run of the same round (then their median); the float32 peak of the
-# machine (a 2048^3 OpenBLAS sgemm, measured first) and each training speed's
+# machine (the best 2048^3 sgemm of OpenBLAS and internal/sgemm, measured first) and each training speed's
 # fraction of it. The load average is printed before and after. The JSON lines
 # are kept in $OUT.
 #
@@ -128,11 +128,15 @@ torch_env() {
 # are renamed "pytorch-untuned".
 torch_untuned() { OMP_WAIT_POLICY=PASSIVE "$@" | sed 's/"impl": *"pytorch"/"impl": "pytorch-untuned"/'; }
 
-# peak_gflops prints the float32 peak of the machine with $THREADS threads (a
-# 2048^3 OpenBLAS sgemm, best of 5; bench/compare/gokeras -peak), once the
-# openblas binary is built; empty when it fails.
-peak_gflops() {
-	OPENBLAS_NUM_THREADS=$THREADS "$bin_ob" -peak 2>/dev/null | sed -n 's/.*"peak_gflops": *\([0-9.]*\).*/\1/p'
+# measure_peak sets peak to the float32 peak of the machine with $THREADS
+# threads (the best of 5 2048^3 sgemm calls of OpenBLAS and of internal/sgemm;
+# bench/compare/gokeras -peak), once the openblas binary is built, and peak_gemm
+# to the one that reached it; both empty when it fails.
+measure_peak() {
+	local line
+	line=$(GOMAXPROCS=$THREADS OPENBLAS_NUM_THREADS=$THREADS "$bin_ob" -peak 2>/dev/null) || true
+	peak=$(sed -n 's/.*"peak_gflops": *\([0-9.]*\).*/\1/p' <<<"$line")
+	peak_gemm=$(sed -n 's/.*"peak_gemm": *"\([^"]*\)".*/\1/p' <<<"$line")
 }
 
 # build_twice builds the Go command $1 (bench/compare/gokeras or
@@ -226,7 +230,7 @@ if [ "$WORKLOAD" = cnn ]; then
 			"$bin_gomlx" -model cnn -rows "$GOMLX_CNN_ROWS" -epochs "$EPOCHS" -dot "$gomlx_dot" -latency=false
 		fi
 	}
-	peak=$(peak_gflops)
+	measure_peak
 	runs="$OUT/cnn_runs.jsonl"
 	: >"$runs"
 	tag() { sed "s/^{/{\"round\": $1, /"; }
@@ -249,7 +253,7 @@ if [ "$WORKLOAD" = cnn ]; then
 		"(graph building included), synthetic 28x28x1 images, batch 64, float32, Adam 1e-3; PyTorch $THREADS threads, OpenBLAS $OB_THREADS;" \
 		"$gomlx_note; $ROUNDS rounds (run took ${elapsed}s)."
 	echo "Load average (1, 5, 15 min): $load_before before, $load_after after."
-	echo "Float32 peak: ${peak:-n/a} GFLOP/s (OpenBLAS sgemm 2048^3, $THREADS threads, best of 5, before the rounds)."
+	echo "Float32 peak: ${peak:-n/a} GFLOP/s (best of 5 sgemm calls, 2048^3, of OpenBLAS and internal/sgemm: ${peak_gemm:-n/a}; $THREADS threads; before the rounds)."
 	echo
 	"$PYTHON" "$here/cnn_table.py" "$runs" $peak
 	echo "JSON lines: $runs" >&2
@@ -311,7 +315,7 @@ run_raw() { if [ "$RAW_BUILD" = go ]; then run_go -impl raw; else run_ob -impl r
 run_torch() { torch_env "$PYTHON" "$here/torch_mlp.py" --rows "$ROWS" --epochs "$EPOCHS" --threads "$THREADS"; }
 run_untuned() { torch_untuned "$PYTHON" "$here/torch_mlp.py" --rows "$ROWS" --epochs "$EPOCHS" --threads "$THREADS"; }
 
-peak=$(peak_gflops)
+measure_peak
 runs="$OUT/runs.jsonl"
 : >"$runs"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -333,7 +337,7 @@ echo "Workload: $ROWS rows x $EPOCHS epochs, batch 128, float32, Adam 1e-3;" \
 	"PyTorch $THREADS threads, OpenBLAS $OB_THREADS; $ROUNDS rounds (run took ${elapsed}s); raw Gorgonia in the $RAW_BUILD build;" \
 	"$gomlx_note."
 echo "Load average (1, 5, 15 min): $load_before before, $load_after after."
-echo "Float32 peak: ${peak:-n/a} GFLOP/s (OpenBLAS sgemm 2048^3, $THREADS threads, best of 5, before the rounds)."
+echo "Float32 peak: ${peak:-n/a} GFLOP/s (best of 5 sgemm calls, 2048^3, of OpenBLAS and internal/sgemm: ${peak_gemm:-n/a}; $THREADS threads; before the rounds)."
 echo
 "$PYTHON" "$here/cnn_table.py" "$runs" $peak
 echo
