@@ -30,7 +30,7 @@ const maxNR = 32
 // The micro-kernels of this package: AVX2 with FMA (6×16), and AVX-512
 // (6×32), which does twice the work per instruction on CPUs that execute
 // 512-bit vectors at full width (measured on the development machine, an AMD
-// EPYC Zen 5, on one K-panel held in cache: 110 against 180-186 GFLOP/s on one
+// EPYC Zen 5, on one K-panel held in cache: 107-111 against 212-218 GFLOP/s on one
 // core).
 var (
 	avx2Kernel   = &microKernel{name: "avx2-fma-6x16", nr: 16, bits: 256, run: kernel6x16, packN: packB16N, packT: packB16T}
