@@ -20,7 +20,10 @@ func copyValues(dst *tensor.Dense, dOff int, src *tensor.Dense, sOff, n int) {
 	case []float32:
 		switch s := src.Data().(type) {
 		case []float32:
-			copy(d[dOff:dOff+n], s[sOff:sOff+n])
+			// A batch of inputs is megabytes: two cores copy it faster
+			// than one.
+			d, s := d[dOff:dOff+n], s[sOff:sOff+n]
+			forChunks(n, func(lo, hi int) { copy(d[lo:hi], s[lo:hi]) })
 		case []float64:
 			for i := 0; i < n; i++ {
 				d[dOff+i] = float32(s[sOff+i])
@@ -112,12 +115,8 @@ func checkValues(name string, x *tensor.Dense, want tensor.Dtype) error {
 	}
 	switch d := x.Data().(type) {
 	case []float32:
-		// NaN and ±Inf are the values whose exponent bits are all set: one
-		// mask and compare per value (Predict checks every input).
-		for i, v := range d {
-			if math.Float32bits(v)&0x7f800000 == 0x7f800000 {
-				return bad(i, float64(v))
-			}
+		if i := firstNonFinite32(d); i >= 0 {
+			return bad(i, float64(d[i]))
 		}
 	case []float64:
 		for i, v := range d {
