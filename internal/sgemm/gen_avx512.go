@@ -16,7 +16,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"log"
 	"os"
 	"strings"
 )
@@ -228,10 +227,12 @@ func main() {
 	packN(&w)
 	packT(&w)
 	tmp := *out + ".tmp"
-	if err := os.WriteFile(tmp, []byte(w.String()), 0o644); err != nil {
-		log.Fatal(err)
+	err := os.WriteFile(tmp, []byte(w.String()), 0o644)
+	if err == nil {
+		err = os.Rename(tmp, *out)
 	}
-	if err := os.Rename(tmp, *out); err != nil {
-		log.Fatal(err)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gen_avx512:", err)
+		os.Exit(1)
 	}
 }
