@@ -20,10 +20,7 @@ func copyValues(dst *tensor.Dense, dOff int, src *tensor.Dense, sOff, n int) {
 	case []float32:
 		switch s := src.Data().(type) {
 		case []float32:
-			// A batch of inputs is megabytes: two cores copy it faster
-			// than one.
-			d, s := d[dOff:dOff+n], s[sOff:sOff+n]
-			forChunks(n, func(lo, hi int) { copy(d[lo:hi], s[lo:hi]) })
+			copy(d[dOff:dOff+n], s[sOff:sOff+n])
 		case []float64:
 			for i := 0; i < n; i++ {
 				d[dOff+i] = float32(s[sOff+i])
