@@ -26,9 +26,9 @@ func init() {
 	}
 }
 
-// GEMMKernel names the float32 matrix-product kernel in use: "avx2-fma-6x16"
-// (internal/sgemm) or "gonum" in the pure-Go build, "openblas" with -tags
-// openblas.
+// GEMMKernel names the float32 matrix-product kernel in use: in the pure-Go
+// build internal/sgemm's, "avx512-6x32" or "avx2-fma-6x16" (sgemm.KernelName),
+// or "gonum" on CPUs without AVX2 and FMA; with -tags openblas, see there.
 func GEMMKernel() string { return sgemm.KernelName() }
 
 // SetBLASThreads sets how many threads OpenBLAS uses for one matrix product (n >=

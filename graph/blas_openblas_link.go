@@ -53,8 +53,9 @@ func SetBLASThreads(n int) error {
 func BLASThreads() int { return int(C.openblas_get_num_threads()) }
 
 // GEMMKernel names the float32 matrix-product kernel in use: in this build
-// "openblas+avx2-fma-6x16" (OpenBLAS for large products, internal/sgemm for the
-// rest; see hybridBLAS) on CPUs with AVX2 and FMA, else "openblas".
+// "openblas+" and internal/sgemm's kernel, "avx512-6x32" or "avx2-fma-6x16"
+// (OpenBLAS and internal/sgemm share the products; see hybridBLAS) on CPUs
+// with AVX2 and FMA, else "openblas".
 func GEMMKernel() string {
 	if sgemm.HasKernel() {
 		return "openblas+" + sgemm.KernelName()
